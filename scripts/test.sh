@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what is missing, starts a local
+# PostgreSQL for the database tests, then lint, typecheck, unit/integration tests and e2e.
+source "$(dirname "$0")/lib.sh"
+ensure_debian_packages "${PLATFORM_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_node_modules
+cd "$REPO_ROOT"
+source scripts/test-postgres.sh
+start_test_postgres
+
+log "lint";       npm run --silent lint
+log "typecheck";  npm run --silent typecheck
+log "unit and integration tests"
+npx vitest run
+ensure_web_build
+log "end-to-end tests in Chromium"
+npx playwright test

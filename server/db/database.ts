@@ -1,0 +1,63 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
+import * as initial from './migrations/001-initial';
+import type { Database } from './schema';
+
+/** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
+export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** Migrations in order; names are stable because they are recorded in the database. */
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(location: DatabaseLocation): Promise<Kysely<Database>> {
+  const db = new Kysely<Database>({ dialect: await createDialect(location) });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+async function createDialect(location: DatabaseLocation): Promise<SqliteDialect | PostgresDialect> {
+  if (location.kind === 'postgres') {
+    return new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 10 }) });
+  }
+  if (location.file !== ':memory:') await mkdir(path.dirname(location.file), { recursive: true });
+  const sqlite = new SqliteDatabase(location.file);
+  // WAL lets readers proceed during a write; foreign keys are off by default in SQLite.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return new SqliteDialect({ database: sqlite });
+}
+
+async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+    migrationTableName: 'slipway_migrations',
+    migrationLockTableName: 'slipway_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error !== undefined || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The location from `DATABASE_URL` when set, else a SQLite file in the data directory. */
+export function databaseLocationFrom(databaseUrl: string | undefined, dataDir: string): DatabaseLocation {
+  if (databaseUrl) return { kind: 'postgres', url: databaseUrl };
+  return { kind: 'sqlite', file: path.join(dataDir, 'slipway.db') };
+}

@@ -1,0 +1,64 @@
+import { Hono, type Context } from 'hono';
+import type { IdentityService } from '../identity/identity-service';
+import type { LoginThrottle } from '../identity/login-throttle';
+import type { SessionService } from '../identity/session-service';
+import type { WorkspaceLimits } from '../config';
+import type { ProjectService } from '../workspace/project-service';
+import type { TemplateCatalog } from '../workspace/template-catalog';
+import type { TerminalService } from '../workspace/terminal-service';
+import type { ApiEnv } from './api-env';
+import { requireAuth } from './auth-middleware';
+import { errorToProblem, problemResponse } from './problem';
+import { loginRoutes, sessionRoutes } from './routes/auth-routes';
+import { fileRoutes } from './routes/file-routes';
+import { gitRoutes } from './routes/git-routes';
+import { projectRoutes } from './routes/project-routes';
+import { tenantRoutes } from './routes/tenant-routes';
+import { terminalRoutes } from './routes/terminal-routes';
+
+/** The services the REST API is built on. */
+export interface ApiDeps {
+  identity: IdentityService;
+  sessions: SessionService;
+  throttle: LoginThrottle;
+  projects: ProjectService;
+  templates: TemplateCatalog;
+  terminals: TerminalService;
+  publicUrl: URL;
+  limits: WorkspaceLimits;
+  stagingRoot: string;
+  clientAddress: (c: Context) => string;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Builds the `/api/v1` application: public routes, then everything behind authentication. */
+export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>().basePath('/api/v1');
+  const maxJsonBytes = deps.limits.maxJsonBytes;
+  const authDeps = {
+    ...deps,
+    maxJsonBytes,
+    onDidLogout: (sessionKey: string) => void deps.terminals.killForSession(sessionKey),
+  };
+
+  api.route('/', loginRoutes(authDeps));
+  api.use('*', requireAuth(deps.sessions, deps.publicUrl));
+  api.route('/', sessionRoutes(authDeps));
+  api.route('/', tenantRoutes({ identity: deps.identity, maxJsonBytes }));
+  api.route(
+    '/',
+    projectRoutes({
+      projects: deps.projects,
+      templates: deps.templates,
+      maxJsonBytes,
+      onDidCloseProject: (projectId, userId) => void deps.terminals.killForProject(projectId, userId),
+    }),
+  );
+  api.route('/', fileRoutes({ projects: deps.projects, limits: deps.limits, stagingRoot: deps.stagingRoot }));
+  api.route('/', gitRoutes({ projects: deps.projects, maxJsonBytes }));
+  api.route('/', terminalRoutes({ projects: deps.projects, terminals: deps.terminals, maxJsonBytes }));
+
+  api.notFound((c) => problemResponse(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  api.onError((error) => errorToProblem(error, deps.log));
+  return api;
+}

@@ -1,0 +1,190 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { readConfig, type PlatformConfig } from './config';
+import { DisposableStore, toDisposable } from './core/disposable';
+import { createConsoleLogger, type Logger } from './core/logger';
+import { databaseLocationFrom, openDatabase } from './db/database';
+import { createApiApp } from './http/api-app';
+import type { ApiEnv } from './http/api-env';
+import { registerTerminalSocket } from './http/routes/terminal-routes';
+import { WebSocketRouter } from './http/websocket-router';
+import { bootstrapInstallation, type BootstrapResult } from './identity/bootstrap';
+import { IdentityService } from './identity/identity-service';
+import { LoginThrottle } from './identity/login-throttle';
+import type { PasswordHashCost } from './identity/password';
+import { SessionService } from './identity/session-service';
+import { ProjectService } from './workspace/project-service';
+import { TemplateCatalog } from './workspace/template-catalog';
+import { TerminalService } from './workspace/terminal-service';
+
+/** A running platform: its API (usable in-process), its HTTP server when listening, and its owner. */
+export interface Platform {
+  config: PlatformConfig;
+  api: Hono<ApiEnv>;
+  server: Server | undefined;
+  bootstrap: BootstrapResult;
+  dispose(): Promise<void>;
+}
+
+/** Options for tests: skip the web UI, listen or not, cheaper password hashing. */
+export interface StartOptions {
+  web: boolean;
+  listen: boolean;
+  passwordCost?: PasswordHashCost;
+  log?: Logger;
+}
+
+/** The composition root: builds every service in dependency order and wires the roles. */
+export async function startPlatform(config: PlatformConfig, options: StartOptions): Promise<Platform> {
+  const log = options.log ?? createConsoleLogger();
+  const owner = new DisposableStore();
+  try {
+    const db = await openDatabase(databaseLocationFrom(config.databaseUrl, config.dataDir));
+    owner.add(toDisposable(() => db.destroy()));
+    const identity = new IdentityService(db, options.passwordCost);
+    const sessions = new SessionService(db);
+    const templates = new TemplateCatalog(config.templatesDir);
+    const projects = new ProjectService(db, identity, templates, path.join(config.dataDir, 'projects'));
+    await projects.recover();
+    const stagingRoot = path.join(config.dataDir, 'staging');
+    // Half-unpacked uploads from before a crash are never needed again.
+    await rm(stagingRoot, { recursive: true, force: true });
+    const terminals = owner.add(
+      new TerminalService({
+        detachedGraceMs: config.terminalGraceMs,
+        runtimeDir: path.join(config.dataDir, 'run', 'terminals'),
+        env: { SLIPWAY_URL: config.publicUrl.origin },
+      }),
+    );
+    const bootstrap = await bootstrapInstallation(identity, config.admin, log);
+
+    const api = createApiApp({
+      identity,
+      sessions,
+      throttle: new LoginThrottle(db),
+      projects,
+      templates,
+      terminals,
+      publicUrl: config.publicUrl,
+      limits: config.limits,
+      stagingRoot,
+      clientAddress: (c) => {
+        try {
+          return getConnInfo(c).remote.address ?? 'unknown';
+        } catch {
+          return 'in-process';
+        }
+      },
+      log: (message, error) => log.error(message, error),
+    });
+    const sockets = owner.add(new WebSocketRouter(sessions, config.publicUrl, log));
+    registerTerminalSocket(sockets, { projects, terminals });
+
+    const server = options.listen ? await listen(config, api, sockets, options.web, log, owner) : undefined;
+    return { config, api, server, bootstrap, dispose: () => owner.dispose() };
+  } catch (error) {
+    await owner.dispose();
+    throw error;
+  }
+}
+
+async function listen(
+  config: PlatformConfig,
+  api: Hono<ApiEnv>,
+  sockets: WebSocketRouter,
+  web: boolean,
+  log: Logger,
+  owner: DisposableStore,
+): Promise<Server> {
+  const apiListener = getRequestListener(api.fetch);
+  const webHandler = web ? await startNext(config, owner) : undefined;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = request.url ?? '/';
+    if (url === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    if (url.startsWith('/api/') || !webHandler) return void apiListener(request, response);
+    void webHandler(request, response);
+  });
+  server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
+    const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+    if (sockets.owns(pathname)) return void sockets.handleUpgrade(request, socket, head);
+    // Next's dev server attaches its own upgrade listener for HMR; anything else is ours to end.
+    if (!(config.dev && pathname.startsWith('/_next/'))) socket.destroy();
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  owner.add(
+    toDisposable(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    ),
+  );
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info(`Slipway is listening on http://${config.host}:${port} (public URL ${config.publicUrl.href})`);
+  return server;
+}
+
+async function startNext(
+  config: PlatformConfig,
+  owner: DisposableStore,
+): Promise<(request: IncomingMessage, response: ServerResponse) => Promise<void>> {
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  const { default: next } = await import('next');
+  const app = next({
+    dev: config.dev,
+    dir: path.dirname(config.templatesDir),
+    hostname: config.host,
+    port: config.port,
+  });
+  await app.prepare();
+  owner.add(toDisposable(() => app.close()));
+  return app.getRequestHandler();
+}
+
+async function runFromCommandLine(): Promise<void> {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const log = createConsoleLogger();
+  const config = readConfig(process.argv.slice(2), process.env, repoRoot);
+  const platform = await startPlatform(config, { web: true, listen: true, log });
+  if (platform.bootstrap.generatedPassword) {
+    process.stdout.write(
+      `\nFirst start: sign in as ${config.admin.email} with the password\n\n    ${platform.bootstrap.generatedPassword}\n\n` +
+        'It is shown only this once. Set SLIPWAY_ADMIN_PASSWORD on the first start to choose it.\n\n',
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    platform.dispose().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runFromCommandLine().catch((error: unknown) => {
+    process.stderr.write(
+      `Slipway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}
