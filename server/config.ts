@@ -13,6 +13,8 @@ export interface PlatformConfig {
   templatesDir: string;
   limits: WorkspaceLimits;
   terminalGraceMs: number;
+  /** Lets project imports clone from loopback/private addresses (an on-premises git server). */
+  gitAllowPrivateHosts: boolean;
 }
 
 /** Size limits for project files, uploads and request bodies. */
@@ -66,6 +68,7 @@ export function readConfig(
     templatesDir: path.join(repoRoot, 'templates'),
     limits: DEFAULT_LIMITS,
     terminalGraceMs: 60_000,
+    gitAllowPrivateHosts: env.SLIPWAY_GIT_ALLOW_PRIVATE_HOSTS === '1',
   };
 }
 

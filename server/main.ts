@@ -49,7 +49,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const identity = new IdentityService(db, options.passwordCost);
     const sessions = new SessionService(db);
     const templates = new TemplateCatalog(config.templatesDir);
-    const projects = new ProjectService(db, identity, templates, path.join(config.dataDir, 'projects'));
+    const projects = new ProjectService(db, identity, templates, path.join(config.dataDir, 'projects'), {
+      allowPrivateHosts: config.gitAllowPrivateHosts,
+    });
     await projects.recover();
     const stagingRoot = path.join(config.dataDir, 'staging');
     // Half-unpacked uploads from before a crash are never needed again.

@@ -5,41 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { TerminalServerMessage } from '../protocol/terminal';
 import { TerminalService } from '../workspace/terminal-service';
 import type { TerminalSession } from '../workspace/terminal-session';
 import { bindTerminalSocket } from './terminal-socket';
-
-/** A ws client that collects output (binary) and control messages (JSON). */
-class SocketClient {
-  text = '';
-  messages: TerminalServerMessage[] = [];
-  closed: Promise<{ code: number; reason: string }>;
-  private readonly decoder = new TextDecoder();
-
-  constructor(readonly socket: WebSocket) {
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) this.text += this.decoder.decode(data as Buffer, { stream: true });
-      else this.messages.push(JSON.parse((data as Buffer).toString('utf8')) as TerminalServerMessage);
-    });
-    this.closed = new Promise((resolve) => {
-      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-    });
-  }
-
-  send(message: unknown): void {
-    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  async waitFor(predicate: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while (!predicate()) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.text.slice(-300))}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-}
+import { TerminalSocketClient as SocketClient } from '../test-support/terminal-socket-client';
 
 let root: string;
 let projectDir: string;

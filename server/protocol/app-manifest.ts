@@ -69,8 +69,9 @@ const accessSchema = z.union(
 
 const manifestFieldsSchema = z.strictObject({
   name: appNameSchema,
-  title: z.string().trim().min(1).max(80),
-  description: z.string().trim().min(1).max(300),
+  // Only a template needs a title and description (the wizard shows them); an imported app may omit them.
+  title: z.string().trim().min(1).max(80).optional(),
+  description: z.string().trim().max(300).default(''),
   runtime: z.enum(appRuntimes),
   kind: z.enum(appKinds),
   entry: z.string().optional(),
@@ -91,7 +92,11 @@ export const appManifestSchema = manifestFieldsSchema
     const problem = entryProblem(manifest.runtime, manifest.kind, manifest.entry);
     if (problem) context.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
   })
-  .transform((manifest) => ({ ...manifest, entry: manifest.entry ?? defaultEntry(manifest.kind) }));
+  .transform((manifest) => ({
+    ...manifest,
+    title: manifest.title ?? manifest.name,
+    entry: manifest.entry ?? defaultEntry(manifest.kind),
+  }));
 
 /** A validated slipway.json with defaults applied. */
 export type AppManifest = z.output<typeof appManifestSchema>;

@@ -1,8 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,65 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors';
 import { validateCloneUrl } from './git-clone';
 import { ProjectGit } from './git-service';
+import { gitTestEnv as isolatedEnv, startGitHttpServer, type GitHttpServer } from '../test-support/git-http-server';
 
 const execGit = promisify(execFile);
 const LOCAL = { allowPrivateHosts: true, timeoutMs: 20_000 };
-
-/** A git smart-HTTP server: `git http-backend` run as CGI per request, argument arrays only. */
-async function startGitServer(
-  projectRoot: string,
-): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    requests.push(url.pathname);
-    const child = spawn('git', ['http-backend'], {
-      env: isolatedEnv({
-        HOME: projectRoot,
-        GIT_PROJECT_ROOT: projectRoot,
-        GIT_HTTP_EXPORT_ALL: '1',
-        PATH_INFO: url.pathname,
-        QUERY_STRING: url.search.slice(1),
-        REQUEST_METHOD: req.method ?? 'GET',
-        CONTENT_TYPE: req.headers['content-type'] ?? '',
-        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-        HTTP_GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
-        REMOTE_ADDR: '127.0.0.1',
-      }),
-    });
-    req.pipe(child.stdin);
-    let head = Buffer.alloc(0);
-    let headersDone = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) return void res.write(chunk);
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      headersDone = true;
-      let status = 200;
-      for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
-        const colon = line.indexOf(':');
-        const name = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
-        else res.setHeader(name, value);
-      }
-      res.writeHead(status);
-      res.write(head.subarray(end + 4));
-    });
-    child.on('close', () => {
-      if (!headersDone) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 async function failure(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -82,7 +25,7 @@ async function failure(promise: Promise<unknown>): Promise<DomainError> {
 describe('ProjectGit.clone', () => {
   let base: string;
   let repos: string;
-  let server: Awaited<ReturnType<typeof startGitServer>>;
+  let server: GitHttpServer;
   let counter = 0;
   const target = (): string => path.join(base, `clone-${(counter += 1)}`);
   const plain = async (cwd: string, ...args: string[]): Promise<string> =>
@@ -108,7 +51,7 @@ describe('ProjectGit.clone', () => {
     base = await realpath(await mkdtemp(path.join(os.tmpdir(), 'slipway-clone-')));
     repos = path.join(base, 'repos');
     await mkdir(repos);
-    server = await startGitServer(repos);
+    server = await startGitHttpServer(repos);
     await publish('app', async (dir) => {
       await mkdir(path.join(dir, 'src'));
       await writeFile(path.join(dir, 'slipway.json'), '{"name":"app","runtime":"python"}');
@@ -245,12 +188,3 @@ describe('ProjectGit.clone', () => {
 });
 
 /** Git's environment in tests: PATH only, no system or global config. */
-function isolatedEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    NODE_ENV: process.env.NODE_ENV,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    ...vars,
-  };
-}

@@ -30,6 +30,7 @@ export class ProjectService {
     private readonly identity: IdentityService,
     private readonly templates: TemplateCatalog,
     private readonly projectsDir: string,
+    private readonly cloneOptions: { allowPrivateHosts: boolean } = { allowPrivateHosts: false },
   ) {}
 
   /** Removes staging folders and folders without a record, left by a crash mid-create. */
@@ -80,7 +81,7 @@ export class ProjectService {
     await this.assertNameFree(tenantId, input.name);
     let runtime: 'java' | 'python' = 'python';
     const staged = await this.stage(async (dir) => {
-      await ProjectGit.clone(input.url, dir);
+      await ProjectGit.clone(input.url, dir, this.cloneOptions);
       runtime = await readRuntime(dir);
     });
     return this.commitStaged(principal, tenantId, input.name, null, runtime, staged);
