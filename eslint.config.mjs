@@ -7,31 +7,82 @@ const layerRules = [
   {
     files: ['server/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'core/ imports nothing above it.' }, { group: ['node:*'], message: 'core/ does no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./', message: 'core/ imports nothing above it.' },
+            { group: ['node:*'], message: 'core/ does no I/O.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['server/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'protocol/ is shared with the browser.' }, { regex: '^\\.\\./(?!core/)', message: 'protocol/ depends only on core/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'protocol/ is shared with the browser.' },
+            { regex: '^\\.\\./(?!core/)', message: 'protocol/ depends only on core/.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['server/identity/**/*.ts', 'server/workspace/**/*.ts', 'server/db/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../http/*', '../main', 'hono', 'hono/*'], message: 'Domain code never depends on the HTTP layer.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../http/*', '../main', 'hono', 'hono/*'],
+              message: 'Domain code never depends on the HTTP layer.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*', '!**/server/protocol', '**/server/*/**', '!**/server/protocol/*'], message: 'The UI imports only server/protocol/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/*', '!**/server/protocol', '**/server/*/**', '!**/server/protocol/*'],
+              message: 'The UI imports only server/protocol/.',
+            },
+          ],
+        },
+      ],
     },
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', 'data/', 'templates/', 'sdk/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'bench/.out/', '**/*.config.mjs', 'eslint.config.mjs', 'components/editor/css-loader.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.next/',
+      'data/',
+      'templates/',
+      'sdk/',
+      'test-results/',
+      'playwright-report/',
+      'next-env.d.ts',
+      'bench/.out/',
+      '**/*.config.mjs',
+      'eslint.config.mjs',
+      'components/editor/css-loader.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,0 +1,129 @@
+'use client';
+
+import { useCallback, useEffect, useState } from 'react';
+import type { MembershipDto, SessionDto } from '@/server/protocol/identity';
+import type { ProjectDto } from '@/server/protocol/projects';
+import { api, errorMessage } from '@/components/api/api-client';
+import { ThemeToggle } from '@/components/ui/theme-toggle';
+import { Logo } from '@/components/ui/logo';
+import { TemplateWizard } from '@/components/wizard/template-wizard';
+import { ImportDialog } from '@/components/wizard/import-dialog';
+import { ProjectList } from './project-list';
+
+const TENANT_KEY = 'slipway.tenant';
+
+function pickTenant(memberships: MembershipDto[]): string | null {
+  const remembered = localStorage.getItem(TENANT_KEY);
+  return memberships.find((m) => m.tenantId === remembered)?.tenantId ?? memberships[0]?.tenantId ?? null;
+}
+
+/** Home page: the user's tenants, the chosen tenant's projects, "New app" and "Import from Git". */
+export function Dashboard() {
+  const [session, setSession] = useState<SessionDto | null>(null);
+  const [tenantId, setTenantId] = useState<string | null>(null);
+  const [projects, setProjects] = useState<ProjectDto[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'wizard' | 'import' | null>(null);
+
+  useEffect(() => {
+    api.session().then(
+      (s) => {
+        setSession(s);
+        setTenantId(pickTenant(s.memberships));
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    );
+  }, []);
+
+  const loadProjects = useCallback(async (id: string) => {
+    setProjects(null);
+    try {
+      setProjects(await api.projects.list(id));
+    } catch (e) {
+      setError(errorMessage(e));
+      setProjects([]);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (tenantId) void loadProjects(tenantId);
+  }, [tenantId, loadProjects]);
+
+  function chooseTenant(id: string): void {
+    localStorage.setItem(TENANT_KEY, id);
+    setTenantId(id);
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await api.auth.logout();
+    } finally {
+      window.location.assign('/login');
+    }
+  }
+
+  const tenant = session?.memberships.find((m) => m.tenantId === tenantId);
+
+  return (
+    <div className="dash">
+      <header className="dash-header">
+        <div className="dash-brand">
+          <Logo size={22} />
+        </div>
+        <div className="dash-user">
+          {session ? <span>{session.user.name || session.user.email}</span> : null}
+          <ThemeToggle />
+          <button type="button" className="btn btn-secondary" onClick={() => void logout()}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main className="dash-main">
+        {error ? (
+          <div className="alert" role="alert">
+            {error}
+          </div>
+        ) : null}
+        {session && session.memberships.length === 0 ? (
+          <p>You are not a member of any company yet. Ask your service manager for an invitation.</p>
+        ) : null}
+        {session && session.memberships.length > 1 ? (
+          <div className="field tenant-picker">
+            <label htmlFor="tenant-picker">Company</label>
+            <select id="tenant-picker" value={tenantId ?? ''} onChange={(e) => chooseTenant(e.target.value)}>
+              {session.memberships.map((m) => (
+                <option key={m.tenantId} value={m.tenantId}>
+                  {m.tenantName}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {tenant ? (
+          <section aria-labelledby="projects-title">
+            <div className="dash-section-head">
+              <h1 id="projects-title">{tenant.tenantName} · Apps</h1>
+              <div className="dash-actions">
+                <button type="button" className="btn" onClick={() => setDialog('wizard')}>
+                  New app
+                </button>
+                <button type="button" className="btn btn-secondary" onClick={() => setDialog('import')}>
+                  Import from Git
+                </button>
+              </div>
+            </div>
+            <ProjectList projects={projects} onChanged={() => void loadProjects(tenant.tenantId)} />
+            {/* Mounted only while open, so each opening starts fresh and closed forms stay out of the page. */}
+            {dialog === 'wizard' ? (
+              <TemplateWizard tenantId={tenant.tenantId} open onClose={() => setDialog(null)} />
+            ) : null}
+            {dialog === 'import' ? (
+              <ImportDialog tenantId={tenant.tenantId} open onClose={() => setDialog(null)} />
+            ) : null}
+          </section>
+        ) : null}
+        {!session && !error ? <p className="hint">Loading…</p> : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+/** What the IDE shell can ask of the editor area (filled in once the editor has loaded). */
+export interface EditorController {
+  /** Saves one open file (default: the active one); resolves false if it failed or had no model. */
+  save(path?: string): Promise<boolean>;
+  saveAll(): Promise<void>;
+  /** Drops a file's model without saving (tab closed, or file deleted). */
+  discard(path: string): void;
+  /** Re-keys an open file after a move/rename, keeping unsaved edits. */
+  rename(from: string, to: string): void;
+  /** Reloads a file from disk, dropping unsaved edits (after a git revert). */
+  reload(path: string): Promise<void>;
+  focus(): void;
+}
+
+/** Cursor and language shown in the status bar. */
+export interface EditorStatus {
+  line: number;
+  column: number;
+  language: string;
+}

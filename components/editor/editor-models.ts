@@ -1,0 +1,156 @@
+import type * as monacoApi from 'monaco-editor';
+import { api } from '@/components/api/api-client';
+import { loadFile, type LoadedFile } from './file-content';
+
+type Monaco = typeof monacoApi;
+type TextModel = monacoApi.editor.ITextModel;
+type ViewState = monacoApi.editor.ICodeEditorViewState | null;
+
+/** One open file: a Monaco model plus what is needed for dirty tracking, or a non-text notice. */
+export type OpenFile =
+  | { kind: 'text'; model: TextModel; savedVersion: number; viewState: ViewState; saving: Promise<boolean> | null }
+  | Exclude<LoadedFile, { kind: 'text' }>
+  | { kind: 'error'; message: string };
+
+/** `file:///workspace/<path>`, so language detection and TextMate see the real file name. */
+export function modelUri(monaco: Monaco, path: string): monacoApi.Uri {
+  return monaco.Uri.from({ scheme: 'file', path: `/workspace/${path}` });
+}
+
+/**
+ * Owns one Monaco model per open file. Dirty state compares the model's alternative version id
+ * with the one last saved, so undoing back to the saved text clears the marker (as in VS Code).
+ */
+export class EditorModels {
+  private readonly files = new Map<string, OpenFile>();
+  private readonly loading = new Map<string, Promise<OpenFile>>();
+  private disposed = false;
+
+  constructor(
+    private readonly monaco: Monaco,
+    private readonly projectId: string,
+    private readonly onDirtyChange: (path: string, dirty: boolean) => void,
+  ) {}
+
+  get(path: string): OpenFile | undefined {
+    return this.files.get(path);
+  }
+
+  /** Loads (once) and returns the open file for `path`. */
+  open(path: string): Promise<OpenFile> {
+    const existing = this.files.get(path);
+    if (existing) return Promise.resolve(existing);
+    let pending = this.loading.get(path);
+    if (!pending) {
+      pending = this.load(path).finally(() => this.loading.delete(path));
+      this.loading.set(path, pending);
+    }
+    return pending;
+  }
+
+  private async load(path: string): Promise<OpenFile> {
+    let file: OpenFile;
+    try {
+      const loaded = await loadFile(this.projectId, path);
+      file = loaded.kind === 'text' ? this.createText(path, loaded.text, false) : loaded;
+    } catch (error) {
+      file = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
+    if (this.disposed) {
+      if (file.kind === 'text') file.model.dispose();
+      return file;
+    }
+    this.files.set(path, file);
+    return file;
+  }
+
+  private createText(path: string, text: string, dirty: boolean): OpenFile & { kind: 'text' } {
+    const uri = modelUri(this.monaco, path);
+    // A model may survive from an earlier mount of the editor (React strict mode, fast refresh).
+    this.monaco.editor.getModel(uri)?.dispose();
+    const model = this.monaco.editor.createModel(text, undefined, uri);
+    const file: OpenFile & { kind: 'text' } = {
+      kind: 'text',
+      model,
+      savedVersion: dirty ? -1 : model.getAlternativeVersionId(),
+      viewState: null,
+      saving: null,
+    };
+    let wasDirty = dirty;
+    model.onDidChangeContent(() => {
+      const isDirty = model.getAlternativeVersionId() !== file.savedVersion;
+      if (isDirty !== wasDirty) {
+        wasDirty = isDirty;
+        this.onDirtyChange(path, isDirty);
+      }
+    });
+    if (dirty) this.onDirtyChange(path, true);
+    return file;
+  }
+
+  isDirty(path: string): boolean {
+    const file = this.files.get(path);
+    return file?.kind === 'text' && file.model.getAlternativeVersionId() !== file.savedVersion;
+  }
+
+  /** Writes the model's text to the server; saves of the same file are serialised. */
+  async save(path: string): Promise<boolean> {
+    const file = this.files.get(path);
+    if (file?.kind !== 'text') return false;
+    const previous = file.saving ?? Promise.resolve(true);
+    const attempt = previous.then(async () => {
+      const version = file.model.getAlternativeVersionId();
+      await api.files.write(this.projectId, path, file.model.getValue());
+      file.savedVersion = version;
+      this.onDirtyChange(path, file.model.getAlternativeVersionId() !== version);
+      return true;
+    });
+    file.saving = attempt.catch(() => false);
+    return attempt;
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  discard(path: string): void {
+    const file = this.files.get(path);
+    this.files.delete(path);
+    if (file?.kind === 'text') file.model.dispose();
+  }
+
+  rename(from: string, to: string): void {
+    const file = this.files.get(from);
+    if (!file) return;
+    this.files.delete(from);
+    if (file.kind !== 'text') {
+      this.files.set(to, file);
+      return;
+    }
+    const dirty = file.model.getAlternativeVersionId() !== file.savedVersion;
+    const moved = this.createText(to, file.model.getValue(), dirty);
+    moved.viewState = file.viewState;
+    file.model.dispose();
+    this.files.set(to, moved);
+  }
+
+  /** Replaces the text with what is on disk now and marks the file clean. */
+  async reload(path: string): Promise<void> {
+    const file = this.files.get(path);
+    if (file?.kind !== 'text') {
+      this.files.delete(path);
+      return;
+    }
+    const fresh = await loadFile(this.projectId, path);
+    if (fresh.kind !== 'text' || this.files.get(path) !== file) return;
+    file.model.setValue(fresh.text);
+    file.savedVersion = file.model.getAlternativeVersionId();
+    this.onDirtyChange(path, false);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const file of this.files.values()) if (file.kind === 'text') file.model.dispose();
+    this.files.clear();
+  }
+}

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { DashboardPage } from './pages/dashboard-page';
+import { IdePage } from './pages/ide-page';
+import { LoginPage } from './pages/login-page';
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'e2e admin password' };
+
+/** Reads a file of a project straight from the platform's data directory. */
+export function readProjectFile(projectId: string, file: string): Promise<string> {
+  const dataDir = process.env.SLIPWAY_E2E_DATA_DIR ?? '';
+  return readFile(path.join(dataDir, 'projects', projectId, file), 'utf8');
+}
+
+/** Calls the API as a signed-in user: logs in, then sends the CSRF token on every change. */
+export async function apiSession(request: APIRequestContext, email: string, password: string) {
+  const login = await request.post('/api/v1/auth/login', { data: { email, password } });
+  expect(login.status(), await login.text()).toBe(200);
+  const { csrfToken, memberships } = (await login.json()) as { csrfToken: string; memberships: { tenantId: string }[] };
+  const post = async <T>(url: string, data: unknown): Promise<T> => {
+    const response = await request.post(url, { data, headers: { 'x-csrf-token': csrfToken } });
+    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  };
+  return { post, tenantId: memberships[0]?.tenantId ?? '' };
+}
+
+export const test = base.extend<{ loginPage: LoginPage; dashboard: DashboardPage; ide: IdePage }>({
+  loginPage: async ({ page }, use) => use(new LoginPage(page)),
+  dashboard: async ({ page }, use) => use(new DashboardPage(page)),
+  ide: async ({ page }, use) => use(new IdePage(page)),
+});
+
+export { expect };
