@@ -169,3 +169,32 @@ describe('ReplayBuffer', () => {
     expect(text(buffer.snapshot())).toMatch(/output line 9999\n$/);
   });
 });
+
+describe('sandbox binds for app instances', () => {
+  it('mounts the project read-only and extra folders as asked, before the root is frozen', () => {
+    const args = buildSandboxArgs({
+      projectDir: '/data/projects/p1',
+      command: ['/usr/bin/true'],
+      network: 'none',
+      projectReadOnly: true,
+      binds: [
+        { host: '/data/run/p1/out', sandbox: '/app/out', writable: true },
+        { host: '/usr/share/java', sandbox: '/opt/java', writable: false },
+      ],
+    });
+    const joined = args.join(' ');
+    expect(joined).toContain('--ro-bind /data/projects/p1 /workspace');
+    expect(joined).toContain('--bind /data/run/p1/out /app/out');
+    expect(joined).toContain('--ro-bind /usr/share/java /opt/java');
+    expect(args.indexOf('/app/out')).toBeLessThan(args.indexOf('--remount-ro'));
+    expect(args).toContain('--unshare-net');
+    expect(() =>
+      buildSandboxArgs({
+        projectDir: '/p',
+        command: ['x'],
+        network: 'none',
+        binds: [{ host: 'rel', sandbox: '/x', writable: true }],
+      }),
+    ).toThrow(/absolute/);
+  });
+});

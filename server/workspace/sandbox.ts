@@ -113,6 +113,17 @@ export interface SandboxOptions {
   readonly newSession?: boolean;
   /** Size of each private tmpfs (/tmp, /dev/shm); default 256 MiB. */
   readonly tmpSizeBytes?: number;
+  /** Mount the project read-only (app instances read sources, write only their own folders). */
+  readonly projectReadOnly?: boolean;
+  /** Further host folders or files to mount, e.g. an instance's build output and socket folder. */
+  readonly binds?: readonly SandboxBind[];
+}
+
+/** One extra mount: a host path shown at `sandbox` inside, writable or not. */
+export interface SandboxBind {
+  readonly host: string;
+  readonly sandbox: string;
+  readonly writable: boolean;
 }
 
 const DEFAULT_TMP_SIZE = 256 * 1024 * 1024;
@@ -129,7 +140,8 @@ export function buildSandboxArgs(options: SandboxOptions): string[] {
     ...['--proc', '/proc', '--dev', '/dev'],
     ...['--size', tmpSize, '--tmpfs', '/dev/shm'],
     ...['--size', tmpSize, '--tmpfs', '/tmp'],
-    ...['--bind', projectDir, SANDBOX_WORKSPACE],
+    ...[options.projectReadOnly ? '--ro-bind' : '--bind', projectDir, SANDBOX_WORKSPACE],
+    ...bindArgs(options.binds ?? []),
     // Everything is mounted: freeze the root tmpfs so nothing can grow it (non-recursive, so
     // /workspace and /tmp stay writable).
     ...['--remount-ro', '/'],
@@ -147,6 +159,15 @@ function checkProjectDir(dir: string): string {
   const resolved = path.resolve(dir);
   if (resolved === path.parse(resolved).root) throw invalidInput('project folder cannot be /');
   return resolved;
+}
+
+function bindArgs(binds: readonly SandboxBind[]): string[] {
+  return binds.flatMap((bind) => {
+    if (!path.isAbsolute(bind.host) || !path.isAbsolute(bind.sandbox)) {
+      throw invalidInput('sandbox binds need absolute paths');
+    }
+    return [bind.writable ? '--bind' : '--ro-bind', path.resolve(bind.host), path.resolve(bind.sandbox)];
+  });
 }
 
 function namespaceArgs(options: SandboxOptions): string[] {
