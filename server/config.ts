@@ -13,6 +13,8 @@ export interface PlatformConfig {
   templatesDir: string;
   limits: WorkspaceLimits;
   terminalGraceMs: number;
+  /** Host suffix of preview origins: `<projectId>.<previewDomain>` must resolve to this server. */
+  previewDomain: string;
   /** Lets project imports clone from loopback/private addresses (an on-premises git server). */
   gitAllowPrivateHosts: boolean;
 }
@@ -68,6 +70,7 @@ export function readConfig(
     templatesDir: path.join(repoRoot, 'templates'),
     limits: DEFAULT_LIMITS,
     terminalGraceMs: 60_000,
+    previewDomain: env.SLIPWAY_PREVIEW_DOMAIN ?? 'preview.localhost',
     gitAllowPrivateHosts: env.SLIPWAY_GIT_ALLOW_PRIVATE_HOSTS === '1',
   };
 }
@@ -76,4 +79,13 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got "${text}"`);
   return port;
+}
+
+/** A project's preview origin: its own host name, so the app's scripts never share the IDE's origin. */
+export function previewOriginOf(
+  config: Pick<PlatformConfig, 'publicUrl' | 'previewDomain'>,
+  projectId: string,
+): string {
+  const port = config.publicUrl.port ? `:${config.publicUrl.port}` : '';
+  return `${config.publicUrl.protocol}//${projectId}.${config.previewDomain}${port}`;
 }

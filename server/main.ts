@@ -5,12 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { readConfig, type PlatformConfig } from './config';
+import { previewOriginOf, readConfig, type PlatformConfig } from './config';
 import { DisposableStore, toDisposable } from './core/disposable';
 import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
 import { createApiApp } from './http/api-app';
 import type { ApiEnv } from './http/api-env';
+import { registerPreviewSocket } from './http/routes/preview-routes';
 import { registerTerminalSocket } from './http/routes/terminal-routes';
 import { WebSocketRouter } from './http/websocket-router';
 import { bootstrapInstallation, type BootstrapResult } from './identity/bootstrap';
@@ -18,6 +19,11 @@ import { IdentityService } from './identity/identity-service';
 import { LoginThrottle } from './identity/login-throttle';
 import type { PasswordHashCost } from './identity/password';
 import { SessionService } from './identity/session-service';
+import { PreviewAccess } from './preview/preview-access';
+import { PreviewProxy } from './preview/preview-proxy';
+import { PreviewService } from './preview/preview-service';
+import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
+import { writeSandboxIdentityFiles } from './workspace/sandbox';
 import { ProjectService } from './workspace/project-service';
 import { TemplateCatalog } from './workspace/template-catalog';
 import { TerminalService } from './workspace/terminal-service';
@@ -37,6 +43,8 @@ export interface StartOptions {
   listen: boolean;
   passwordCost?: PasswordHashCost;
   log?: Logger;
+  /** Replaces the Java and Python toolchains (tests of the preview layer alone). */
+  toolchains?: ToolchainRegistry;
 }
 
 /** The composition root: builds every service in dependency order and wires the roles. */
@@ -64,6 +72,23 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       }),
     );
     const bootstrap = await bootstrapInstallation(identity, config.admin, log);
+    const previewAccess = new PreviewAccess(db);
+    const originOf = (projectId: string) => previewOriginOf(config, projectId);
+    const previewRunRoot = path.join(config.dataDir, 'run', 'previews');
+    await rm(previewRunRoot, { recursive: true, force: true }); // instances died with the last process
+    const identityFiles = await writeSandboxIdentityFiles(path.join(config.dataDir, 'run', 'identity'));
+    const toolchains =
+      options.toolchains ??
+      (await createToolchains({ dataDir: config.dataDir, identityFiles, log: (line) => log.info(line) }));
+    const previews = owner.add(new PreviewService({ runRoot: previewRunRoot, toolchains, originOf, identityFiles }));
+    const previewProxy = new PreviewProxy({
+      access: previewAccess,
+      previews,
+      mayOpen: (userId, projectId) => projects.mayOpen(userId, projectId),
+      ideOrigin: config.publicUrl.origin,
+      previewDomain: config.previewDomain,
+      log,
+    });
 
     const api = createApiApp({
       identity,
@@ -72,6 +97,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       projects,
       templates,
       terminals,
+      previews,
+      previewAccess,
+      previewOriginOf: originOf,
       publicUrl: config.publicUrl,
       limits: config.limits,
       stagingRoot,
@@ -86,8 +114,11 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     });
     const sockets = owner.add(new WebSocketRouter(sessions, config.publicUrl, log));
     registerTerminalSocket(sockets, { projects, terminals });
+    registerPreviewSocket(sockets, { projects, previews });
 
-    const server = options.listen ? await listen(config, api, sockets, options.web, log, owner) : undefined;
+    const server = options.listen
+      ? await listen(config, { api, sockets, previewProxy, web: options.web }, log, owner)
+      : undefined;
     return { config, api, server, bootstrap, dispose: () => owner.dispose() };
   } catch (error) {
     await owner.dispose();
@@ -95,17 +126,22 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   }
 }
 
-async function listen(
-  config: PlatformConfig,
-  api: Hono<ApiEnv>,
-  sockets: WebSocketRouter,
-  web: boolean,
-  log: Logger,
-  owner: DisposableStore,
-): Promise<Server> {
-  const apiListener = getRequestListener(api.fetch);
-  const webHandler = web ? await startNext(config, owner) : undefined;
+/** What the HTTP server routes to. */
+interface Roles {
+  api: Hono<ApiEnv>;
+  sockets: WebSocketRouter;
+  previewProxy: PreviewProxy;
+  web: boolean;
+}
+
+async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: DisposableStore): Promise<Server> {
+  const { sockets, previewProxy } = roles;
+  const apiListener = getRequestListener(roles.api.fetch);
+  const webHandler = roles.web ? await startNext(config, owner) : undefined;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Preview origins are told apart by host name, before anything of the IDE's origin.
+    const previewProject = previewProxy.projectIdOf(request.headers.host);
+    if (previewProject) return void previewProxy.handle(request, response, previewProject);
     const url = request.url ?? '/';
     if (url === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     if (url.startsWith('/api/') || !webHandler) return void apiListener(request, response);

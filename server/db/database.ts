@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/001-initial';
+import * as previewAccess from './migrations/002-preview-access';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -12,6 +13,7 @@ export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postg
 /** Migrations in order; names are stable because they are recorded in the database. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '002-preview-access': previewAccess,
 };
 
 /** Opens the database and brings its schema up to date. */

@@ -57,6 +57,21 @@ export interface ProjectsTable {
   created_at: string;
 }
 
+export interface PreviewLinksTable {
+  token_hash: string;
+  project_id: string;
+  user_id: string;
+  path: string;
+  expires_at: string;
+}
+
+export interface PreviewSessionsTable {
+  id_hash: string;
+  project_id: string;
+  user_id: string;
+  expires_at: string;
+}
+
 /** Every table of the platform database. */
 export interface Database {
   tenants: TenantsTable;
@@ -66,4 +81,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   login_failures: LoginFailuresTable;
   projects: ProjectsTable;
+  preview_links: PreviewLinksTable;
+  preview_sessions: PreviewSessionsTable;
 }

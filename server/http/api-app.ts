@@ -6,12 +6,15 @@ import type { WorkspaceLimits } from '../config';
 import type { ProjectService } from '../workspace/project-service';
 import type { TemplateCatalog } from '../workspace/template-catalog';
 import type { TerminalService } from '../workspace/terminal-service';
+import type { PreviewAccess } from '../preview/preview-access';
+import type { PreviewService } from '../preview/preview-service';
 import type { ApiEnv } from './api-env';
 import { requireAuth } from './auth-middleware';
 import { errorToProblem, problemResponse } from './problem';
 import { loginRoutes, sessionRoutes } from './routes/auth-routes';
 import { fileRoutes } from './routes/file-routes';
 import { gitRoutes } from './routes/git-routes';
+import { previewRoutes } from './routes/preview-routes';
 import { projectRoutes } from './routes/project-routes';
 import { tenantRoutes } from './routes/tenant-routes';
 import { terminalRoutes } from './routes/terminal-routes';
@@ -24,6 +27,9 @@ export interface ApiDeps {
   projects: ProjectService;
   templates: TemplateCatalog;
   terminals: TerminalService;
+  previews: PreviewService;
+  previewAccess: PreviewAccess;
+  previewOriginOf: (projectId: string) => string;
   publicUrl: URL;
   limits: WorkspaceLimits;
   stagingRoot: string;
@@ -52,10 +58,24 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
       templates: deps.templates,
       maxJsonBytes,
       onDidCloseProject: (projectId, userId) => void deps.terminals.killForProject(projectId, userId),
+      onDidDeleteProject: (projectId) => {
+        void deps.terminals.killForProject(projectId);
+        void deps.previews.forget(projectId);
+      },
     }),
   );
   api.route('/', fileRoutes({ projects: deps.projects, limits: deps.limits, stagingRoot: deps.stagingRoot }));
   api.route('/', gitRoutes({ projects: deps.projects, maxJsonBytes }));
+  api.route(
+    '/',
+    previewRoutes({
+      projects: deps.projects,
+      previews: deps.previews,
+      access: deps.previewAccess,
+      originOf: deps.previewOriginOf,
+      maxJsonBytes,
+    }),
+  );
   api.route('/', terminalRoutes({ projects: deps.projects, terminals: deps.terminals, maxJsonBytes }));
 
   api.notFound((c) => problemResponse(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`));

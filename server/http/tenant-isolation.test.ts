@@ -56,6 +56,11 @@ function routesOfTenantA(): { method: string; path: string; body?: unknown; raw?
     { method: 'GET', path: `${p}/terminals` },
     { method: 'POST', path: `${p}/terminals`, body: { cols: 80, rows: 24 } },
     { method: 'DELETE', path: `${p}/terminals/${terminalA}` },
+    { method: 'GET', path: `${p}/preview` },
+    { method: 'POST', path: `${p}/preview/start` },
+    { method: 'POST', path: `${p}/preview/stop` },
+    { method: 'GET', path: `${p}/preview/logs` },
+    { method: 'POST', path: `${p}/preview/link`, body: { path: '/' } },
   ];
 }
 

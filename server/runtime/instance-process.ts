@@ -61,7 +61,11 @@ export class InstanceProcess implements RunningInstance, Disposable {
       ],
       ...(options.identityFiles ? { identityFiles: options.identityFiles } : {}),
     });
-    this.child = spawn(BWRAP_PATH, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: {} });
+    this.child = spawn(BWRAP_PATH, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+      env: {} as NodeJS.ProcessEnv,
+    });
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = this.child[stream];
       if (!source) continue;

@@ -8,6 +8,8 @@ import { startPlatform, type Platform } from '../main';
 import type { SessionDto } from '../protocol/identity';
 import { CSRF_HEADER } from '../protocol/problem';
 import { createTestDatabase } from './test-databases';
+import { PreviewTestToolchain } from '../preview/preview-test-toolchain';
+import type { Toolchain } from '../toolchain/toolchain';
 
 export const TEST_ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,7 +27,13 @@ export interface TestPlatform {
 
 /** Starts a platform without the web UI; `listen` opens a loopback port for WebSocket tests. */
 export async function startTestPlatform(
-  options: { dialect?: 'sqlite' | 'postgres'; listen?: boolean; configure?: (config: PlatformConfig) => void } = {},
+  options: {
+    dialect?: 'sqlite' | 'postgres';
+    listen?: boolean;
+    configure?: (config: PlatformConfig) => void;
+    /** Real Java/Python toolchains instead of the preview layer's test stand-in. */
+    realToolchains?: boolean;
+  } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'slipway-test-'));
   const database = await createTestDatabase(options.dialect ?? 'sqlite', dataDir);
@@ -42,6 +50,7 @@ export async function startTestPlatform(
     listen: options.listen ?? false,
     passwordCost: { N: 1024, r: 8, p: 1 },
     log: createConsoleLogger({ quiet: true }),
+    ...(options.realToolchains ? {} : { toolchains: testToolchains() }),
   });
   const client = (cookie?: string, csrf?: string) => new ApiTestClient(platform, cookie, csrf);
   return {
@@ -61,6 +70,11 @@ export async function startTestPlatform(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function testToolchains(): Record<'java' | 'python', Toolchain> {
+  const toolchain = new PreviewTestToolchain();
+  return { java: toolchain, python: toolchain };
 }
 
 /** Sends requests to `/api/v1` in-process, as a same-origin browser would. */

@@ -14,7 +14,16 @@ export interface BuildRequest {
   signal: AbortSignal;
   /** Build output lines for the Output panel. */
   log: (line: string) => void;
+  /**
+   * The project's running preview instance, if there is one. A toolchain may build inside it
+   * (Java compiles in the instance's warm JVM, in its sandbox); without it, or when that fails,
+   * the toolchain builds in a fresh sandbox. Toolchains that need no instance ignore it.
+   */
+  instance?: RunningInstance;
 }
+
+/** Who an instance serves: a developer's live preview (reloads on save) or production traffic. */
+export type InstancePurpose = 'preview' | 'production';
 
 /** What a build produced. `ok` false means the previous output is left untouched. */
 export interface BuildResult {
@@ -51,7 +60,7 @@ export interface InstanceLayout {
 export interface RunningInstance {
   pid: number;
   layout: InstanceLayout;
-  /** Sends a signal to the instance's main process (e.g. SIGHUP for gunicorn). */
+  /** Sends a signal to the sandbox's main process (bwrap: a signal there ends the sandbox). */
   signal(signal: NodeJS.Signals): void;
   /** Writes a line to the instance's stdin (a launcher's control channel). */
   writeControl(line: string): void;
@@ -63,9 +72,21 @@ export interface RunningInstance {
 export interface Toolchain {
   readonly runtime: 'java' | 'python';
   build(request: BuildRequest): Promise<BuildResult>;
-  launchSpec(layout: InstanceLayout, manifest: AppManifest): LaunchSpec;
+  /** How to start an instance; `purpose` defaults to 'preview'. */
+  launchSpec(layout: InstanceLayout, manifest: AppManifest, purpose?: InstancePurpose): LaunchSpec;
   /** Makes a running instance serve the latest successful build; resolves once it does. */
   reload(instance: RunningInstance, manifest: AppManifest): Promise<void>;
+  /**
+   * Slower, non-blocking diagnostics (Python type checks) to run after a good build has been
+   * swapped in; they never stop the app from running.
+   */
+  checkTypes?(request: {
+    projectDir: string;
+    signal: AbortSignal;
+    log?: (line: string) => void;
+  }): Promise<DiagnosticDto[]>;
+  /** Releases helpers kept for one project (its warm checker) when its preview stops. */
+  releaseProject?(projectDir: string): Promise<void>;
   /** Releases long-lived helpers (e.g. the warm compiler JVM). */
   dispose(): Promise<void>;
 }

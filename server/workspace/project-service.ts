@@ -96,6 +96,14 @@ export class ProjectService {
     return { project: toProjectDto(row), dir: this.dirOf(row.id) };
   }
 
+  /** True while the user holds a project role in the project's tenant. */
+  async mayOpen(userId: string, projectId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('projects').select('tenant_id').where('id', '=', projectId).executeTakeFirst();
+    if (!row) return false;
+    const roles = await this.identity.rolesIn(userId, row.tenant_id);
+    return roles.some((role) => PROJECT_ROLES.includes(role));
+  }
+
   async delete(principal: Principal, projectId: string): Promise<void> {
     const { project, dir } = await this.open(principal, projectId);
     await this.db.deleteFrom('projects').where('id', '=', project.id).execute();

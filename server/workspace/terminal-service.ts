@@ -121,9 +121,11 @@ export class TerminalService implements Disposable {
     await this.endWhere((s) => s.ownerSessionId === ownerSessionId);
   }
 
-  /** Ends a user's terminals in a project (the project was closed). */
-  async killForProject(projectId: string, ownerUserId: string): Promise<void> {
-    await this.endWhere((s) => s.projectId === projectId && s.ownerUserId === ownerUserId);
+  /** Ends a user's terminals in a project (closed), or everyone's (deleted). */
+  async killForProject(projectId: string, ownerUserId?: string): Promise<void> {
+    await this.endWhere(
+      (s) => s.projectId === projectId && (ownerUserId === undefined || s.ownerUserId === ownerUserId),
+    );
   }
 
   /** Kills every pty and waits for the processes to be gone. Idempotent. */

@@ -7,6 +7,7 @@ package parses it; this module adds the limits a web app needs around it.
 
 import re
 from dataclasses import dataclass, field
+from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
@@ -108,10 +109,14 @@ def _parse_multipart(content_type, body):
 
     fields, files = {}, {}
     for part in parts:
+        if not isinstance(part, Message):
+            raise FormError("malformed multipart part")
         name = part.get_param("name", header="content-disposition")
         if part.get_content_disposition() != "form-data" or not name or part.is_multipart():
             raise FormError("malformed multipart part")
         data = part.get_payload(decode=True) or b""
+        if not isinstance(data, bytes):
+            raise FormError("malformed multipart part")
         filename = part.get_filename()
         if filename is not None:
             if data:  # browsers send an empty part when no file was chosen

@@ -12,6 +12,8 @@ export interface ProjectRouteDeps {
   maxJsonBytes: number;
   /** Ends the user's terminals of a project when they close it. */
   onDidCloseProject: (projectId: string, userId: string) => void;
+  /** Ends everything that ran for a deleted project (terminals, its preview). */
+  onDidDeleteProject: (projectId: string) => void;
 }
 
 /** Templates, and creating, importing, listing, opening, closing and deleting projects. */
@@ -44,7 +46,7 @@ export function projectRoutes(deps: ProjectRouteDeps): Hono<ApiEnv> {
     const principal = c.get('principal');
     const projectId = c.req.param('projectId');
     await projects.delete(principal, projectId);
-    deps.onDidCloseProject(projectId, principal.userId);
+    deps.onDidDeleteProject(projectId);
     return c.body(null, 204);
   });
 
