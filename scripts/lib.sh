@@ -20,7 +20,7 @@ ensure_debian_packages() {
 }
 
 # Packages the platform itself runs on: sandboxes, git, the Java and Python toolchains.
-PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 libtomcat10-embed-java libjakarta-annotation-api-java)
+PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 gunicorn libtomcat10-embed-java libjakarta-annotation-api-java)
 # Extra packages the test suite needs: a real browser and a real PostgreSQL.
 TEST_PACKAGES=(chromium postgresql)
 
