@@ -17,6 +17,12 @@ test('a developer creates a Python app, edits, saves, uses the terminal and comm
   await ide.saveWithShortcut();
   await expect.poll(() => readProjectFile(projectId, 'app.py')).toContain(marker);
   await expect(page.getByRole('tab', { name: /app\.py/ })).not.toHaveAttribute('data-dirty', 'true');
+  // A second edit after a save marks the tab dirty again.
+  await page.keyboard.type('# second edit\n');
+  await expect(page.getByRole('tab', { name: /app\.py/ })).toHaveAttribute('data-dirty', 'true');
+  await ide.saveWithShortcut();
+  await expect.poll(() => readProjectFile(projectId, 'app.py')).toContain('# second edit');
+  await expect(page.getByRole('tab', { name: /app\.py/ })).not.toHaveAttribute('data-dirty', 'true');
 
   const terminal = await ide.newTerminal();
   await ide.runInTerminal(terminal, 'ls -1');

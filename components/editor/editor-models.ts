@@ -8,7 +8,15 @@ type ViewState = monacoApi.editor.ICodeEditorViewState | null;
 
 /** One open file: a Monaco model plus what is needed for dirty tracking, or a non-text notice. */
 export type OpenFile =
-  | { kind: 'text'; model: TextModel; savedVersion: number; viewState: ViewState; saving: Promise<boolean> | null }
+  | {
+      kind: 'text';
+      model: TextModel;
+      savedVersion: number;
+      /** The dirty state last reported, so each change is reported once, whoever changed it. */
+      reportedDirty: boolean;
+      viewState: ViewState;
+      saving: Promise<boolean> | null;
+    }
   | Exclude<LoadedFile, { kind: 'text' }>
   | { kind: 'error'; message: string };
 
@@ -73,19 +81,20 @@ export class EditorModels {
       kind: 'text',
       model,
       savedVersion: dirty ? -1 : model.getAlternativeVersionId(),
+      reportedDirty: false,
       viewState: null,
       saving: null,
     };
-    let wasDirty = dirty;
-    model.onDidChangeContent(() => {
-      const isDirty = model.getAlternativeVersionId() !== file.savedVersion;
-      if (isDirty !== wasDirty) {
-        wasDirty = isDirty;
-        this.onDirtyChange(path, isDirty);
-      }
-    });
-    if (dirty) this.onDirtyChange(path, true);
+    model.onDidChangeContent(() => this.reportDirty(path, file));
+    this.reportDirty(path, file);
     return file;
+  }
+
+  private reportDirty(path: string, file: OpenFile & { kind: 'text' }): void {
+    const dirty = file.model.getAlternativeVersionId() !== file.savedVersion;
+    if (dirty === file.reportedDirty) return;
+    file.reportedDirty = dirty;
+    this.onDirtyChange(path, dirty);
   }
 
   isDirty(path: string): boolean {
@@ -102,7 +111,7 @@ export class EditorModels {
       const version = file.model.getAlternativeVersionId();
       await api.files.write(this.projectId, path, file.model.getValue());
       file.savedVersion = version;
-      this.onDirtyChange(path, file.model.getAlternativeVersionId() !== version);
+      this.reportDirty(path, file);
       return true;
     });
     file.saving = attempt.catch(() => false);
@@ -145,7 +154,7 @@ export class EditorModels {
     if (fresh.kind !== 'text' || this.files.get(path) !== file) return;
     file.model.setValue(fresh.text);
     file.savedVersion = file.model.getAlternativeVersionId();
-    this.onDirtyChange(path, false);
+    this.reportDirty(path, file);
   }
 
   dispose(): void {
