@@ -6,6 +6,7 @@ import { CSRF_HEADER } from '@/server/protocol/problem';
 import { ApiError } from './api-error';
 import type { FileEntry, SavedFileDto, UploadResultDto } from '@/server/protocol/files';
 import type { TerminalInfo } from '@/server/protocol/terminal';
+import type { LogEntryDto, PreviewLinkDto, PreviewStatusDto } from '@/server/protocol/preview';
 
 export { ApiError, errorMessage } from './api-error';
 
@@ -34,6 +35,12 @@ function url(path: string, query?: Query): string {
   }
   const qs = search.toString();
   return `${BASE}${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** `ws:`/`wss:` URL of a WebSocket path on this origin (the cookie and Origin check do the rest). */
+function socketUrl(path: string): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${window.location.host}${path}`;
 }
 
 function redirectToLogin(): void {
@@ -189,9 +196,19 @@ export const api = {
     list: (projectId: string) => send<TerminalInfo[]>('GET', `/projects/${enc(projectId)}/terminals`),
     remove: (projectId: string, terminalId: string) =>
       send<void>('DELETE', `/projects/${enc(projectId)}/terminals/${enc(terminalId)}`),
-    socketUrl(terminalId: string): string {
-      const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-      return `${scheme}//${window.location.host}/ws/terminals/${enc(terminalId)}`;
-    },
+    socketUrl: (terminalId: string) => socketUrl(`/ws/terminals/${enc(terminalId)}`),
+  },
+  preview: {
+    status: (projectId: string) => send<PreviewStatusDto>('GET', `/projects/${enc(projectId)}/preview`),
+    /** Builds and starts the project's preview instance. */
+    start: (projectId: string) => send<PreviewStatusDto>('POST', `/projects/${enc(projectId)}/preview/start`),
+    stop: (projectId: string) => send<void>('POST', `/projects/${enc(projectId)}/preview/stop`),
+    /** A short-lived URL on the preview origin that signs this browser in there and opens `path`. */
+    link: (projectId: string, body: { path: string; purpose: 'frame' | 'phone' }) =>
+      send<PreviewLinkDto>('POST', `/projects/${enc(projectId)}/preview/link`, { body }),
+    /** Output history; `after` is the last `seq` already shown. */
+    logs: (projectId: string, after?: number) =>
+      send<LogEntryDto[]>('GET', `/projects/${enc(projectId)}/preview/logs`, { query: { after } }),
+    socketUrl: (projectId: string) => socketUrl(`/ws/projects/${enc(projectId)}/preview`),
   },
 };

@@ -2,17 +2,13 @@
 
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type * as monacoApi from 'monaco-editor';
+import type { DiagnosticDto } from '@/server/protocol/preview';
+import { DiagnosticMarkers } from '@/components/problems/diagnostic-markers';
 import { languageName, startMonaco, type Monaco } from './monaco-services';
 import { EditorModels, type OpenFile } from './editor-models';
-import type { EditorController, EditorStatus } from './editor-controller';
+import type { EditorController, EditorStatus, RevealRequest } from './editor-controller';
 import { FileNotice } from './file-notice';
-
-declare global {
-  interface Window {
-    /** performance.now() when the first file became editable; the load benchmark waits for it. */
-    __slipwayEditorReady?: number;
-  }
-}
+import { markEditorReady } from './editor-ready';
 
 const MONO_FONT = "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
 
@@ -20,6 +16,7 @@ interface Loaded {
   monaco: Monaco;
   editor: monacoApi.editor.IStandaloneCodeEditor;
   models: EditorModels;
+  markers: DiagnosticMarkers;
 }
 
 type View =
@@ -34,6 +31,8 @@ export default function CodeEditor({
   openPaths,
   activePath,
   hidden,
+  diagnostics,
+  reveal,
   controllerRef,
   onDirtyChange,
   onStatus,
@@ -45,6 +44,10 @@ export default function CodeEditor({
   activePath: string | null;
   /** True while another kind of tab (a diff) covers the editor area. */
   hidden: boolean;
+  /** Build and checker findings, shown as markers in every open file they concern. */
+  diagnostics: readonly DiagnosticDto[];
+  /** Put the cursor here once `reveal.path` is the file shown (Problems panel, build overlay). */
+  reveal: RevealRequest | null;
   controllerRef: RefObject<EditorController | null>;
   onDirtyChange: (path: string, dirty: boolean) => void;
   onStatus: (status: EditorStatus | null) => void;
@@ -53,6 +56,7 @@ export default function CodeEditor({
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [view, setView] = useState<View>({ kind: 'loading' });
   const attached = useRef<string | null>(null);
+  const revealed = useRef<number | null>(null);
   // Callbacks change identity on every render of the shell; Monaco listeners read the latest.
   const callbacks = useRef({ onDirtyChange, onStatus });
   callbacks.current = { onDirtyChange, onStatus };
@@ -87,10 +91,12 @@ export default function CodeEditor({
         editor.onDidChangeModelLanguage(report),
         editor.onDidChangeModel(report),
       ];
-      setLoaded({ monaco, editor, models });
+      const markers = new DiagnosticMarkers(monaco);
+      setLoaded({ monaco, editor, models, markers });
       dispose = () => {
         subscriptions.forEach((s) => s.dispose());
         editor.dispose();
+        markers.dispose();
         models.dispose();
       };
     });
@@ -129,15 +135,27 @@ export default function CodeEditor({
       editor.setModel(file.model);
       if (file.viewState) editor.restoreViewState(file.viewState);
       setView({ kind: 'text' });
-      if (window.__slipwayEditorReady === undefined) {
-        performance.mark('slipway:editor-ready');
-        window.__slipwayEditorReady = performance.now();
-      }
+      markEditorReady();
     });
     return () => {
       cancelled = true;
     };
   }, [loaded, activePath]);
+
+  useEffect(() => {
+    loaded?.markers.update(diagnostics);
+  }, [loaded, diagnostics]);
+
+  // Runs again when the requested file has been attached (`view` changes then).
+  useEffect(() => {
+    if (!loaded || !reveal || revealed.current === reveal.seq) return;
+    if (attached.current !== reveal.path || view.kind !== 'text') return;
+    revealed.current = reveal.seq;
+    const position = { lineNumber: Math.max(1, reveal.line), column: Math.max(1, reveal.column) };
+    loaded.editor.setPosition(position);
+    loaded.editor.revealPositionInCenterIfOutsideViewport(position);
+    loaded.editor.focus();
+  }, [loaded, reveal, view]);
 
   // Closing a tab disposes its model.
   useEffect(() => {

@@ -18,3 +18,11 @@ export interface EditorStatus {
   column: number;
   language: string;
 }
+
+/** Where to put the cursor in a file; `seq` makes a repeated request for the same place count again. */
+export interface RevealRequest {
+  path: string;
+  line: number;
+  column: number;
+  seq: number;
+}

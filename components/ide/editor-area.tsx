@@ -2,7 +2,9 @@
 
 import { useMemo, type RefObject } from 'react';
 import dynamic from 'next/dynamic';
-import type { EditorController, EditorStatus } from '@/components/editor/editor-controller';
+import type { EditorController, EditorStatus, RevealRequest } from '@/components/editor/editor-controller';
+import type { DiagnosticDto } from '@/server/protocol/preview';
+import { Icon } from '@/components/ui/icon';
 import { EditorTabs } from './editor-tabs';
 import type { EditorTab } from './layout-state';
 
@@ -24,6 +26,10 @@ export function EditorArea({
   activeTab,
   dirty,
   refreshKey,
+  diagnostics,
+  reveal,
+  previewVisible,
+  onTogglePreview,
   controllerRef,
   onSelect,
   onClose,
@@ -37,6 +43,10 @@ export function EditorArea({
   activeTab: EditorTab | null;
   dirty: ReadonlySet<string>;
   refreshKey: number;
+  diagnostics: readonly DiagnosticDto[];
+  reveal: RevealRequest | null;
+  previewVisible: boolean;
+  onTogglePreview: () => void;
   controllerRef: RefObject<EditorController | null>;
   onSelect: (id: string) => void;
   onClose: (tab: EditorTab) => void;
@@ -64,6 +74,17 @@ export function EditorArea({
           >
             Save
           </button>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Emulator"
+            aria-pressed={previewVisible}
+            aria-controls="ide-preview"
+            title={previewVisible ? 'Hide the emulator' : 'Show the emulator'}
+            onClick={onTogglePreview}
+          >
+            <Icon name="device" />
+          </button>
         </div>
       </div>
       <div className="editor-body">
@@ -72,6 +93,8 @@ export function EditorArea({
           openPaths={openPaths}
           activePath={activeFile}
           hidden={activeTab?.kind === 'diff'}
+          diagnostics={diagnostics}
+          reveal={reveal}
           controllerRef={controllerRef}
           onDirtyChange={onDirtyChange}
           onStatus={onStatus}

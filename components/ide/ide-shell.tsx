@@ -1,16 +1,27 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import dynamic from 'next/dynamic';
-import type { EditorController, EditorStatus } from '@/components/editor/editor-controller';
+import type { DiagnosticDto } from '@/server/protocol/preview';
+import type { EditorController, EditorStatus, RevealRequest } from '@/components/editor/editor-controller';
+import { useEditorReady } from '@/components/editor/editor-ready';
 import { prefetchFile } from '@/components/editor/file-content';
 import { FileExplorer } from '@/components/files/file-explorer';
 import { filePaths } from '@/components/files/file-tree-model';
 import { SourceControlView } from '@/components/git/source-control-view';
+import { usePreviewSession, usePreviewSnapshot } from '@/components/preview/use-preview';
 import { ActivityBar } from './activity-bar';
+import { BottomPanel } from './bottom-panel';
 import { pickDefaultFile } from './default-file';
 import { EditorArea } from './editor-area';
-import { PANEL_LIMITS, SIDEBAR_LIMITS, tabId, usePersistentLayout, type SideView } from './layout-state';
+import { EmulatorSlot } from './emulator-slot';
+import {
+  PANEL_LIMITS,
+  SIDEBAR_LIMITS,
+  tabId,
+  usePersistentLayout,
+  type PanelView,
+  type SideView,
+} from './layout-state';
 import { QuickOpen } from './quick-open';
 import { Splitter } from './splitter';
 import { StatusBar } from './status-bar';
@@ -19,17 +30,13 @@ import { useEditorTabs } from './use-editor-tabs';
 import { useIdeKeybindings } from './use-ide-keybindings';
 import { useProjectData } from './use-project-data';
 
-// xterm and its CSS load only once the panel is first shown.
-const TerminalPanel = dynamic(() => import('@/components/terminal/terminal-panel'), {
-  ssr: false,
-  loading: () => <p className="hint side-view-pad">Loading terminal…</p>,
-});
+const NO_DIAGNOSTICS: readonly DiagnosticDto[] = [];
 
 // Start downloading Monaco (the biggest chunk) as soon as this module is evaluated, before
 // React hydrates the shell: it then arrives in parallel with the tree and file requests.
 const monacoStart = typeof window === 'undefined' ? null : import('@/components/editor/monaco-services');
 
-/** The IDE: activity bar, side bar (Explorer / Source Control), editor tabs, terminal panel, status bar. */
+/** The IDE: activity bar, side bar (Explorer / Source Control), editor tabs, emulator, bottom panel, status bar. */
 export function IdeShell({ projectId }: { projectId: string }) {
   const { layout, setLayout, loaded } = usePersistentLayout(projectId);
   const layoutRef = useRef(layout);
@@ -38,7 +45,12 @@ export function IdeShell({ projectId }: { projectId: string }) {
   const controllerRef = useRef<EditorController | null>(null);
   const [editorStatus, setEditorStatus] = useState<EditorStatus | null>(null);
   const [quickOpen, setQuickOpen] = useState(false);
-  const [panelMounted, setPanelMounted] = useState(false);
+  const [reveal, setReveal] = useState<RevealRequest | null>(null);
+  // The preview's code and socket wait for the editor, so they never slow the first edit down.
+  const editorReady = useEditorReady();
+  const preview = usePreviewSession(projectId, editorReady);
+  const previewSnapshot = usePreviewSnapshot(preview);
+  const diagnostics = previewSnapshot?.diagnostics ?? NO_DIAGNOSTICS;
   const tabs = useEditorTabs({ projectId, layoutRef, setLayout, controllerRef, onSaved: data.contentChanged });
 
   // Initialise the editor services as soon as their code is in (it does not need the DOM of the editor).
@@ -69,10 +81,6 @@ export function IdeShell({ projectId }: { projectId: string }) {
     }
   }, [loaded, data.entries, layout.tabs, tabs]);
 
-  useEffect(() => {
-    if (layout.panelVisible) setPanelMounted(true);
-  }, [layout.panelVisible]);
-
   // Warn before leaving with unsaved edits.
   useEffect(() => {
     if (tabs.dirty.size === 0) return;
@@ -90,7 +98,22 @@ export function IdeShell({ projectId }: { projectId: string }) {
       })),
     [setLayout],
   );
-  const togglePanel = useCallback(() => setLayout((l) => ({ ...l, panelVisible: !l.panelVisible })), [setLayout]);
+  const showPanel = useCallback(
+    (panelView: PanelView) => setLayout((l) => ({ ...l, panelVisible: true, panelView })),
+    [setLayout],
+  );
+  const hidePanel = useCallback(() => setLayout((l) => ({ ...l, panelVisible: false })), [setLayout]);
+  // Like VS Code's Ctrl+`: shows the terminal, or hides the panel if the terminal is already shown.
+  const togglePanel = useCallback(
+    () =>
+      setLayout((l) =>
+        l.panelVisible && l.panelView === 'terminal'
+          ? { ...l, panelVisible: false }
+          : { ...l, panelVisible: true, panelView: 'terminal' },
+      ),
+    [setLayout],
+  );
+  const togglePreview = useCallback(() => setLayout((l) => ({ ...l, previewVisible: !l.previewVisible })), [setLayout]);
 
   // Ctrl+S and the Save button act on the active file tab only (never on a file hidden behind a diff).
   const saveActive = useCallback(() => {
@@ -108,6 +131,13 @@ export function IdeShell({ projectId }: { projectId: string }) {
   });
 
   const openFile = useCallback((path: string) => tabs.open({ kind: 'file', path }), [tabs]);
+  const openDiagnostic = useCallback(
+    (d: DiagnosticDto) => {
+      openFile(d.file);
+      setReveal((r) => ({ path: d.file, line: d.line, column: d.column, seq: (r?.seq ?? 0) + 1 }));
+    },
+    [openFile],
+  );
   const explorerEvents = useMemo(
     () => ({ onOpenFile: openFile, onFilesChanged: data.filesChanged, onMoved: tabs.moved, onDeleted: tabs.deleted }),
     [openFile, data.filesChanged, tabs.moved, tabs.deleted],
@@ -183,6 +213,10 @@ export function IdeShell({ projectId }: { projectId: string }) {
             activeTab={activeTab}
             dirty={tabs.dirty}
             refreshKey={data.refreshKey}
+            diagnostics={diagnostics}
+            reveal={reveal}
+            previewVisible={layout.previewVisible}
+            onTogglePreview={togglePreview}
             controllerRef={controllerRef}
             onSelect={(id) => setLayout((l) => ({ ...l, activeTab: id }))}
             onClose={(tab) => void tabs.close(tab)}
@@ -209,18 +243,40 @@ export function IdeShell({ projectId }: { projectId: string }) {
             style={{ height: layout.panelHeight }}
             hidden={!layout.panelVisible}
           >
-            {panelMounted ? (
-              <TerminalPanel projectId={projectId} visible={layout.panelVisible} onHide={togglePanel} />
-            ) : null}
+            <BottomPanel
+              projectId={projectId}
+              visible={layout.panelVisible}
+              view={layout.panelView}
+              session={preview}
+              diagnostics={diagnostics}
+              onViewChange={showPanel}
+              onOpenDiagnostic={openDiagnostic}
+              onHide={hidePanel}
+            />
           </div>
         </div>
+        <EmulatorSlot
+          projectId={projectId}
+          visible={layout.previewVisible}
+          width={layout.previewWidth}
+          load={editorReady}
+          session={preview}
+          snapshot={previewSnapshot}
+          settings={layout.emulator}
+          onWidthChange={(previewWidth) => setLayout((l) => ({ ...l, previewWidth }))}
+          onSettingsChange={(emulator) => setLayout((l) => ({ ...l, emulator }))}
+          onOpenDiagnostic={openDiagnostic}
+          onHide={togglePreview}
+        />
       </div>
       <StatusBar
         gitStatus={data.gitStatus}
         unsaved={tabs.dirty.size}
         editor={activeTab?.kind === 'file' ? editorStatus : null}
-        panelVisible={layout.panelVisible}
+        panelVisible={layout.panelVisible && layout.panelView === 'terminal'}
+        preview={previewSnapshot}
         onTogglePanel={togglePanel}
+        onShowProblems={() => showPanel('problems')}
         onShowChanges={() => showView('scm')}
       />
       {quickOpen ? (

@@ -1,9 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
+import { DEFAULT_EMULATOR, readEmulatorSettings, type EmulatorSettings } from '@/components/emulator/device-presets';
 
 /** A tab in the editor area: a file, or the diff of a changed file against HEAD. */
 export type EditorTab = { kind: 'file'; path: string } | { kind: 'diff'; path: string };
 
 export type SideView = 'explorer' | 'scm';
+
+/** The views of the bottom panel, as its tabs list them. */
+export const PANEL_VIEWS = ['problems', 'output', 'terminal'] as const;
+export type PanelView = (typeof PANEL_VIEWS)[number];
 
 /** Everything about the IDE's arrangement that survives a reload (per project, in localStorage). */
 export interface IdeLayout {
@@ -12,6 +17,11 @@ export interface IdeLayout {
   sideBarWidth: number;
   panelVisible: boolean;
   panelHeight: number;
+  panelView: PanelView;
+  /** The emulator pane to the right of the editor. */
+  previewVisible: boolean;
+  previewWidth: number;
+  emulator: EmulatorSettings;
   tabs: EditorTab[];
   activeTab: string | null;
   expanded: string[];
@@ -23,6 +33,10 @@ export const DEFAULT_LAYOUT: IdeLayout = {
   sideBarWidth: 260,
   panelVisible: true,
   panelHeight: 240,
+  panelView: 'terminal',
+  previewVisible: true,
+  previewWidth: 420,
+  emulator: DEFAULT_EMULATOR,
   tabs: [],
   activeTab: null,
   expanded: [],
@@ -30,6 +44,7 @@ export const DEFAULT_LAYOUT: IdeLayout = {
 
 export const SIDEBAR_LIMITS = { min: 160, max: 640 } as const;
 export const PANEL_LIMITS = { min: 80, max: 900 } as const;
+export const PREVIEW_LIMITS = { min: 260, max: 1400 } as const;
 
 /** Stable id of a tab, used as the key of `activeTab`. */
 export function tabId(tab: EditorTab): string {
@@ -58,6 +73,10 @@ export function readLayout(projectId: string): IdeLayout {
       sideBarWidth: num(raw.sideBarWidth, DEFAULT_LAYOUT.sideBarWidth),
       panelVisible: raw.panelVisible !== false,
       panelHeight: num(raw.panelHeight, DEFAULT_LAYOUT.panelHeight),
+      panelView: PANEL_VIEWS.includes(raw.panelView as PanelView) ? (raw.panelView as PanelView) : 'terminal',
+      previewVisible: raw.previewVisible !== false,
+      previewWidth: num(raw.previewWidth, DEFAULT_LAYOUT.previewWidth),
+      emulator: readEmulatorSettings(raw.emulator),
       tabs,
       activeTab:
         typeof raw.activeTab === 'string' && tabs.some((t) => tabId(t) === raw.activeTab) ? raw.activeTab : null,

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { api } from '@/components/api/api-client';
 import { useToast } from '@/components/ui/toast';
 import { Icon } from '@/components/ui/icon';
@@ -16,16 +17,26 @@ interface TerminalTab {
 export default function TerminalPanel({
   projectId,
   visible,
-  onHide,
+  toolbar,
 }: {
   projectId: string;
+  /** The panel is shown with this view active. */
   visible: boolean;
-  onHide: () => void;
+  /** Where the terminal tabs and "New terminal" go (the panel header) while this view is shown. */
+  toolbar: HTMLElement | null;
 }) {
   const toast = useToast();
   const [tabs, setTabs] = useState<TerminalTab[] | null>(null);
   const [active, setActive] = useState<string | null>(null);
   const counter = useRef(0);
+  // Terminals restored or started with the page must not take the focus from the editor (or from
+  // a file name being typed); once the user acts on the panel, activating a terminal focuses it.
+  const [focusOnActivate, setFocusOnActivate] = useState(false);
+  const wasVisible = useRef(visible);
+  useEffect(() => {
+    if (visible && !wasVisible.current) setFocusOnActivate(true);
+    wasVisible.current = visible;
+  }, [visible]);
 
   const create = useCallback(async () => {
     try {
@@ -77,49 +88,52 @@ export default function TerminalPanel({
         .catch((e: unknown) => toast.error(e, 'Could not kill the terminal'));
   }
 
-  return (
-    <section className="panel" aria-label="Terminal panel">
-      <div className="panel-header">
-        <div role="tablist" aria-label="Terminals" className="panel-tabs">
-          {(tabs ?? []).map((tab) => (
-            <div key={tab.id} className={`panel-tab${tab.id === active ? ' active' : ''}`} role="presentation">
-              <button
-                type="button"
-                role="tab"
-                aria-selected={tab.id === active}
-                className="panel-tab-label"
-                onClick={() => setActive(tab.id)}
-              >
-                Terminal {tab.number}
-                {tab.exitCode !== undefined ? <span className="hint"> (exited)</span> : null}
-              </button>
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label={`Kill terminal ${tab.number}`}
-                title="Kill Terminal"
-                onClick={() => void kill(tab)}
-              >
-                <Icon name="trash" />
-              </button>
-            </div>
-          ))}
-        </div>
-        <div className="panel-actions">
-          <button type="button" className="btn btn-ghost" onClick={() => void create()}>
-            New terminal
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="Hide panel"
-            title="Hide Panel (Ctrl+`)"
-            onClick={onHide}
-          >
-            <Icon name="close" />
-          </button>
-        </div>
+  const controls = (
+    <div className="terminal-toolbar">
+      <div role="tablist" aria-label="Terminals" className="panel-tabs">
+        {(tabs ?? []).map((tab) => (
+          <div key={tab.id} className={`panel-tab${tab.id === active ? ' active' : ''}`} role="presentation">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab.id === active}
+              className="panel-tab-label"
+              onClick={() => {
+                setFocusOnActivate(true);
+                setActive(tab.id);
+              }}
+            >
+              Terminal {tab.number}
+              {tab.exitCode !== undefined ? <span className="hint"> (exited)</span> : null}
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={`Kill terminal ${tab.number}`}
+              title="Kill Terminal"
+              onClick={() => void kill(tab)}
+            >
+              <Icon name="trash" />
+            </button>
+          </div>
+        ))}
       </div>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => {
+          setFocusOnActivate(true);
+          void create();
+        }}
+      >
+        New terminal
+      </button>
+    </div>
+  );
+
+  return (
+    <section className="panel terminal-panel" aria-label="Terminal panel">
+      {toolbar ? createPortal(controls, toolbar) : null}
       <div className="panel-body">
         {tabs?.map((tab) => (
           <TerminalView
@@ -128,6 +142,7 @@ export default function TerminalPanel({
             terminalId={tab.id}
             label={`Terminal ${tab.number}`}
             active={visible && tab.id === active}
+            focusOnActivate={focusOnActivate}
             onExit={(code) =>
               setTabs((all) => (all ?? []).map((t) => (t.id === tab.id ? { ...t, exitCode: code } : t)))
             }

@@ -19,6 +19,7 @@ export function TerminalView({
   projectId,
   terminalId,
   active,
+  focusOnActivate,
   label,
   onExit,
 }: {
@@ -26,6 +27,8 @@ export function TerminalView({
   terminalId: string;
   /** The tab is selected and the panel shown: fit and focus. */
   active: boolean;
+  /** Whether becoming active also takes the keyboard focus (not for terminals opened with the page). */
+  focusOnActivate: boolean;
   label: string;
   onExit: (code: number | null) => void;
 }) {
@@ -122,8 +125,8 @@ export function TerminalView({
   useEffect(() => {
     if (!active) return;
     termRef.current?.fit();
-    termRef.current?.term.focus();
-  }, [active]);
+    if (focusOnActivate) termRef.current?.term.focus();
+  }, [active, focusOnActivate]);
 
   return (
     <div className="terminal-view" hidden={!active} role="tabpanel" aria-label={label}>

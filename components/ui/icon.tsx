@@ -14,7 +14,21 @@ export type IconName =
   | 'terminal'
   | 'home'
   | 'sun'
-  | 'moon';
+  | 'moon'
+  | 'error'
+  | 'warning'
+  | 'info'
+  | 'play'
+  | 'stop'
+  | 'back'
+  | 'forward'
+  | 'external'
+  | 'qr'
+  | 'rotate'
+  | 'device'
+  | 'clock'
+  | 'follow'
+  | 'clear';
 
 // Simple 16×16 strokes drawn for Slipway (the codicon font only arrives with Monaco, too late
 // for the shell's first paint).
@@ -34,6 +48,20 @@ const PATHS: Record<IconName, string> = {
   home: 'M2 7.5L8 2l6 5.5 M3.5 6.5v7h9v-7',
   sun: 'M8 5.2a2.8 2.8 0 1 0 .01 0 M8 1.5v1.5 M8 13v1.5 M1.5 8H3 M13 8h1.5 M3.4 3.4l1 1 M11.6 11.6l1 1 M3.4 12.6l1-1 M11.6 4.4l1-1',
   moon: 'M13 9.5A5.5 5.5 0 0 1 6.5 3a5.5 5.5 0 1 0 6.5 6.5z',
+  error: 'M8 2a6 6 0 1 0 .01 0 M5.8 5.8l4.4 4.4 M10.2 5.8l-4.4 4.4',
+  warning: 'M8 2L14.5 13.5h-13z M8 6.5v3.5 M8 11.6v.4',
+  info: 'M8 2a6 6 0 1 0 .01 0 M8 7v4.5 M8 4.8v.4',
+  play: 'M4.5 2.5v11l9-5.5z',
+  stop: 'M3.5 3.5h9v9h-9z',
+  back: 'M13 8H3 M7 4L3 8l4 4',
+  forward: 'M3 8h10 M9 4l4 4-4 4',
+  external: 'M9 2.5h4.5V7 M13.5 2.5L7.5 8.5 M11.5 9.5v4h-9v-9h4',
+  qr: 'M2.5 2.5h4v4h-4z M9.5 2.5h4v4h-4z M2.5 9.5h4v4h-4z M9.5 9.5h1.5v1.5 M12 12h1.5v1.5 M9.5 13.5h1 M13.5 9.5v1',
+  rotate: 'M3 8a5 5 0 0 1 8.6-3.5 M12 2v3h-3 M13 8a5 5 0 0 1-8.6 3.5 M4 14v-3h3',
+  device: 'M4.5 1.5h7v13h-7z M7 12.5h2',
+  clock: 'M8 2a6 6 0 1 0 .01 0 M8 4.5V8l2.5 1.5',
+  follow: 'M8 2v9 M4.5 7.5L8 11l3.5-3.5 M3 13.5h10',
+  clear: 'M2.5 4h8 M2.5 7.5h8 M2.5 11h4 M9.5 10l4 4 M13.5 10l-4 4',
 };
 
 /** A decorative icon; the control it sits in carries the accessible name. */

@@ -1,6 +1,6 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type FrameLocator, type Locator, type Page } from '@playwright/test';
 
-/** The IDE: explorer, Monaco editor, terminal panel and source control. */
+/** The IDE: explorer, Monaco editor, bottom panel (Problems, Output, Terminal), source control and emulator. */
 export class IdePage {
   constructor(private readonly page: Page) {}
 
@@ -49,5 +49,25 @@ export class IdePage {
     await this.page.getByRole('button', { name: /Source Control/ }).click();
     await this.page.getByRole('textbox', { name: 'Commit message' }).fill(message);
     await this.page.getByRole('button', { name: 'Commit', exact: true }).click();
+  }
+
+  /** The app inside the emulator's frame (on the preview origin). */
+  get preview(): FrameLocator {
+    return this.page.frameLocator('iframe[title="Preview"]');
+  }
+
+  /** Presses Run in the emulator and waits until the frame shows the app. */
+  async runPreview(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(this.page.locator('iframe[title="Preview"]')).toBeVisible({ timeout: 60_000 });
+  }
+
+  /** Shows a view of the bottom panel and returns its region. */
+  async showPanel(view: 'Problems' | 'Output' | 'Terminal'): Promise<Locator> {
+    await this.page
+      .getByRole('tablist', { name: 'Panel views' })
+      .getByRole('tab', { name: new RegExp(`^${view}`) })
+      .click();
+    return this.page.getByRole('region', { name: view === 'Terminal' ? 'Terminal panel' : view, exact: true });
   }
 }

@@ -89,12 +89,14 @@ describe('the preview origin', () => {
     const echoed = await previewGet(host, '/headers', `${cookie}; slipway_session=${admin.cookie ?? ''}; app_pref=1`, {
       'x-slipway-user': 'spoofed',
       authorization: 'Bearer stolen',
+      referer: `http://slipway.test/ide/${project.id}`,
     });
     const headers = JSON.parse(echoed.body) as Record<string, string>;
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     expect(lower.cookie).toBe('app_pref=1');
     expect(lower['x-slipway-user']).toBeUndefined();
     expect(lower.authorization).toBeUndefined();
+    expect(lower.referer).toBeUndefined();
   });
 
   it('does not let a cookie of one project open another, nor an outsider get a link', async () => {

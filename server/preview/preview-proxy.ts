@@ -129,6 +129,8 @@ export class PreviewProxy {
       if (name.startsWith('x-slipway-') || name === 'authorization' || name.startsWith('x-forwarded-'))
         delete headers[name];
     }
+    // The IDE's URLs (project ids, paths) are none of the app's business.
+    if (String(headers.referer ?? '').startsWith(this.deps.ideOrigin)) delete headers.referer;
     const cookies = [...parseCookies(request.headers.cookie)].filter(([name]) => !name.startsWith('slipway_'));
     if (cookies.length > 0) headers.cookie = cookies.map(([name, value]) => `${name}=${value}`).join('; ');
     else delete headers.cookie;

@@ -93,6 +93,7 @@ describe('PreviewSession', () => {
     await writeFile(path.join(projectDir, 'broken'), 'x');
     expect((await session.start()).state).toBe('failed');
     expect(session.socketPath).toBeUndefined();
+    expect((await session.start()).state).toBe('failed'); // Run again retries the full build
     await unlink(path.join(projectDir, 'broken'));
     await until(() => session.status().state === 'running', 'the start after the fix');
     const pid = session.instancePid ?? 0;

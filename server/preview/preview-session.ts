@@ -78,10 +78,13 @@ export class PreviewSession {
 
   /** Starts watching and building; resolves when the first build and start have finished. */
   async start(): Promise<PreviewStatusDto> {
-    if (this.state !== 'stopped') return this.status();
+    if (this.state === 'running' || this.state === 'starting') return this.status();
+    // From stopped, failed or crashed alike: Run means a fresh full build and a new instance.
     this.setState('starting', null);
-    this.watcher = new ProjectWatcher(this.target.projectDir);
-    this.watcher.onDidChange((paths) => this.schedule(paths));
+    if (!this.watcher) {
+      this.watcher = new ProjectWatcher(this.target.projectDir);
+      this.watcher.onDidChange((paths) => this.schedule(paths));
+    }
     this.fullRebuild = true;
     this.schedule([]);
     await this.loop;

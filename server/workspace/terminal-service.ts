@@ -26,7 +26,7 @@ import { TerminalSession } from './terminal-session';
 export interface TerminalServiceOptions {
   /** How long a session without an attached client survives (a reload reattaches). Default 60 s. */
   readonly detachedGraceMs?: number;
-  /** Running terminals per user. Default 8. */
+  /** Running terminals per user, across projects. Default 16. */
   readonly maxPerUser?: number;
   /** Output kept for replay on reattach. Default 256 KiB. */
   readonly replayBufferBytes?: number;
@@ -62,6 +62,8 @@ const SHELL_COMMAND = ['/bin/bash', '--noprofile', '--norc', '-i'];
 // would end up in the user's git repository.
 const SHELL_ENV = { HISTFILE: '/tmp/.bash_history', HISTCONTROL: 'ignoreboth' };
 const KILL_TIMEOUT_MS = 5_000;
+// Each open project starts a terminal, and closed tabs keep theirs for the reattach grace period.
+const DEFAULT_MAX_PER_USER = 16;
 
 /**
  * Owns every developer terminal: spawns shells inside project sandboxes, reaps sessions nobody
@@ -181,7 +183,7 @@ export class TerminalService implements Disposable {
   }
 
   private assertBelowLimit(ownerUserId: string): void {
-    const max = this.options.maxPerUser ?? 8;
+    const max = this.options.maxPerUser ?? DEFAULT_MAX_PER_USER;
     let running = 0;
     for (const s of this.sessions.values()) if (s.ownerUserId === ownerUserId && !s.exitStatus) running++;
     if (running >= max) {

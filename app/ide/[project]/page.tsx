@@ -3,6 +3,7 @@ import { IdeShell } from '@/components/ide/ide-shell';
 import { ChoiceDialogProvider } from '@/components/ui/choice-dialog';
 import { ToastProvider } from '@/components/ui/toast';
 import '@/components/ide/ide.css';
+import '@/components/ide/panes.css';
 
 export const metadata: Metadata = { title: 'IDE · Slipway' };
 

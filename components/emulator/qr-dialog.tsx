@@ -1,0 +1,115 @@
+'use client';
+
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorMessage } from '@/components/api/api-client';
+import { useModal } from '@/components/wizard/use-modal';
+import type { PreviewLinkDto } from '@/server/protocol/preview';
+
+interface Code {
+  link: PreviewLinkDto;
+  /** The QR code as an SVG data URL. */
+  image: string;
+}
+
+function remaining(expiresAt: string, now: number): string | null {
+  const ms = new Date(expiresAt).getTime() - now;
+  if (!Number.isFinite(ms) || ms <= 0) return null;
+  const seconds = Math.floor(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** A dialog with a QR code of a one-time `phone` link to the preview, and when it expires. */
+export function QrDialog({ projectId, path, onClose }: { projectId: string; path: string; onClose: () => void }) {
+  const ref = useModal(true);
+  const [code, setCode] = useState<Code | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+
+  const generate = useCallback(async () => {
+    setCode(null);
+    setError(null);
+    try {
+      // The encoder (~25 kB) is only fetched when someone asks for a code.
+      const [link, qrcode] = await Promise.all([
+        api.preview.link(projectId, { path, purpose: 'phone' }),
+        import('qrcode'),
+      ]);
+      // Dark on white whatever the IDE theme: phone cameras need the contrast and the quiet zone.
+      const svg = await qrcode.toString(link.url, {
+        type: 'svg',
+        errorCorrectionLevel: 'M',
+        margin: 2,
+        color: { dark: '#000000', light: '#ffffff' },
+      });
+      setCode({ link, image: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [projectId, path]);
+
+  useEffect(() => {
+    void generate();
+  }, [generate]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  // close() before unmounting lets the browser return focus to the button that opened the dialog.
+  const close = (): void => {
+    ref.current?.close();
+    onClose();
+  };
+
+  const left = code ? remaining(code.link.expiresAt, now) : null;
+  return (
+    <dialog
+      ref={ref}
+      className="modal qr-dialog"
+      aria-labelledby="qr-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        close();
+      }}
+    >
+      <div className="modal-body">
+        <h2 id="qr-title">Open on your phone</h2>
+        <p className="hint">
+          Scan with the phone&apos;s camera to open <code>{path}</code>. The link signs the phone in to this preview
+          once.
+        </p>
+        <div className="qr-box">
+          {code ? (
+            <img src={code.image} alt="QR code" width={232} height={232} className={left ? '' : 'qr-expired'} />
+          ) : error ? (
+            <p className="error-text" role="alert">
+              {error}
+            </p>
+          ) : (
+            <p className="hint">Creating a link…</p>
+          )}
+        </div>
+        {code ? (
+          <p className="qr-expiry">
+            {left ? (
+              <>
+                Expires in {left} (at {new Date(code.link.expiresAt).toLocaleTimeString()})
+              </>
+            ) : (
+              'This code has expired.'
+            )}
+          </p>
+        ) : null}
+        <div className="modal-actions">
+          <button type="button" className="btn btn-secondary" onClick={() => void generate()}>
+            New code
+          </button>
+          <button type="button" className="btn" autoFocus onClick={close}>
+            Close
+          </button>
+        </div>
+      </div>
+    </dialog>
+  );
+}
