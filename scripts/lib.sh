@@ -29,7 +29,9 @@ ensure_node_modules() {
   cd "$REPO_ROOT"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm packages (native modules build from source; first time takes a few minutes)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # Not `npm ci`: the registry here lacks other platforms' optional @next/swc builds, so the
+    # lockfile cannot list them and `npm ci` refuses it; `npm install` honours the lockfile too.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
