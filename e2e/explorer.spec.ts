@@ -33,8 +33,15 @@ test('the explorer creates, renames, moves, uploads by drop and deletes files', 
   await page.getByRole('button', { name: 'New folder' }).click();
   await page.getByRole('textbox', { name: 'New folder name' }).fill('docs');
   await page.keyboard.press('Enter');
-  await tree.getByRole('treeitem', { name: 'todo.md' }).dragTo(tree.getByRole('treeitem', { name: 'docs' }));
-  await expect.poll(() => exists(projectId, 'docs/todo.md')).toBe(true);
+  await expect(tree.getByRole('treeitem', { name: 'docs' })).toBeVisible();
+  // The tree re-renders when the new folder's listing arrives; a drag that started on the old
+  // layout lands elsewhere, so drag again until the move shows on disk.
+  await expect(async () => {
+    if (await exists(projectId, 'todo.md')) {
+      await tree.getByRole('treeitem', { name: 'todo.md' }).dragTo(tree.getByRole('treeitem', { name: 'docs' }));
+    }
+    expect(await exists(projectId, 'docs/todo.md')).toBe(true);
+  }).toPass({ timeout: 20_000 });
 
   const dataTransfer = await page.evaluateHandle(() => {
     const transfer = new DataTransfer();
