@@ -1,3 +1,5 @@
+import type { LogEntryDto } from '../server/protocol/preview';
+
 /** A signed-in API session of the benchmark's operator: the cookie for browsers, CSRF for changes. */
 export class ApiSession {
   private constructor(
@@ -41,10 +43,24 @@ export class ApiSession {
     return response;
   }
 
-  /** Creates a project from the Python hello-world template; returns its id. */
-  async createProject(name: string): Promise<string> {
-    const response = await this.post(`/tenants/${this.tenantId}/projects`, { name, templateId: 'python-hello' });
+  /** Creates a project from a template (by default the Python hello world); returns its id. */
+  async createProject(name: string, templateId = 'python-hello'): Promise<string> {
+    const response = await this.post(`/tenants/${this.tenantId}/projects`, { name, templateId });
     return ((await response.json()) as { id: string }).id;
+  }
+
+  /** Stops the project's preview instance (the emulator's Stop). */
+  async stopPreview(projectId: string): Promise<void> {
+    await this.post(`/projects/${projectId}/preview/stop`, {});
+  }
+
+  /** The project's preview log (the Output panel's lines: build, app output, access log). */
+  async previewLogs(projectId: string): Promise<LogEntryDto[]> {
+    const response = await fetch(`${this.baseUrl}/api/v1/projects/${projectId}/preview/logs`, {
+      headers: { cookie: `${this.cookie.name}=${this.cookie.value}` },
+    });
+    if (!response.ok) throw new Error(`GET preview logs failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as LogEntryDto[];
   }
 
   /** Ends this user's terminals in the project (what closing it in the IDE does). */

@@ -4,8 +4,8 @@ export interface Figure {
   measured: string;
   /** The target, or '—' when it sets none. */
   target: string;
-  /** code-server 4.100 on this kind of machine, for scale. */
-  codeServer: string;
+  /** A figure for scale, from the column its section names (e.g. code-server 4.100); '—' if none. */
+  reference: string;
   verdict: 'met' | 'missed' | 'no target';
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -38,4 +39,24 @@ export function loadAverage(): string {
     .loadavg()
     .map((load) => load.toFixed(2))
     .join(' / ');
+}
+
+function firstLine(command: string, args: string[]): string | null {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
+  if (result.status !== 0) return null;
+  return `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? null;
+}
+
+/** The toolchains previews run on, as installed on this machine (Debian packages). */
+export function describeToolchains(): string {
+  const java = firstLine('java', ['-version'])?.replace(/^openjdk version "([^"]+)".*$/, 'OpenJDK $1');
+  const python = firstLine('/usr/bin/python3', ['--version']);
+  const gunicorn = firstLine('/usr/bin/python3', ['-c', 'import gunicorn; print(gunicorn.__version__)']);
+  const tomcat = firstLine('dpkg-query', ['-W', '-f', '${Version}', 'libtomcat10-embed-java']);
+  return [
+    java ?? 'Java: unknown',
+    python ?? 'Python: unknown',
+    `gunicorn ${gunicorn ?? 'unknown'}`,
+    `embedded Tomcat ${tomcat ?? 'unknown'}`,
+  ].join(', ');
 }

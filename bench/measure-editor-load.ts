@@ -95,11 +95,11 @@ export async function measureEditorLoad(
   const cold = coldLoads.map((load) => load.readyMs);
   const medianLoad = [...coldLoads].sort((a, b) => a.readyMs - b.readyMs)[Math.floor(RUNS / 2)];
   const warm = await warmLoads(browser, session, projectId);
-  const row = (kind: string, times: number[], limit: number, codeServer: string) => ({
+  const row = (kind: string, times: number[], limit: number, reference: string) => ({
     name: `Navigation → editable editor, ${kind} (median / max of ${RUNS})`,
     measured: `${formatSeconds(median(times))} / ${formatSeconds(max(times))}`,
     target: `≤ ${limit / 1000} s`,
-    codeServer,
+    reference,
     verdict: judge(max(times), limit),
   });
   return {

@@ -177,7 +177,7 @@ export async function measureFileSave(browser: Browser, session: ApiSession, pro
       name,
       measured: summary(times),
       target: '—',
-      codeServer: '—',
+      reference: '—',
       verdict: 'no target' as const,
     });
     return {

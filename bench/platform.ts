@@ -18,11 +18,15 @@ export interface BenchPlatform {
   /** The launcher (tsx) process; the server and its terminals are its descendants. */
   pid: number;
   admin: AdminAccount;
+  /** Host suffix of the preview origins: a project's preview is `<projectId>.<previewDomain>`. */
+  previewDomain: string;
   logFile: string;
   stop(): Promise<void>;
 }
 
 const ADMIN: AdminAccount = { email: 'bench@slipway.test', password: 'benchmark admin password' };
+/** Chromium maps every `*.localhost` name to loopback, so previews need no DNS set-up. */
+const PREVIEW_DOMAIN = 'preview.localhost';
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 15_000;
 
@@ -153,6 +157,7 @@ export async function startBenchPlatform(repoRoot: string): Promise<BenchPlatfor
         SLIPWAY_ADMIN_EMAIL: ADMIN.email,
         SLIPWAY_ADMIN_PASSWORD: ADMIN.password,
         SLIPWAY_PUBLIC_URL: baseUrl,
+        SLIPWAY_PREVIEW_DOMAIN: PREVIEW_DOMAIN,
       },
     },
   );
@@ -162,7 +167,7 @@ export async function startBenchPlatform(repoRoot: string): Promise<BenchPlatfor
   try {
     if (child.pid === undefined) throw new Error('could not spawn the platform');
     await waitForHealth(baseUrl, child, logFile);
-    return { baseUrl, pid: child.pid, admin: ADMIN, logFile, stop };
+    return { baseUrl, pid: child.pid, admin: ADMIN, previewDomain: PREVIEW_DOMAIN, logFile, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -27,6 +27,16 @@ export function processTree(rootPid: number): number[] {
   return tree.filter((pid) => pid === rootPid || parents.has(pid));
 }
 
+/** The parent of a process, or undefined once it has exited. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True while the process runs; a zombie (exited, not yet reaped by its parent) does not count. */
 export function isAlive(pid: number): boolean {
   try {

@@ -8,8 +8,14 @@ export interface BenchReport {
   date: Date;
   command: string;
   durationMs: number;
-  /** Load averages (1 / 5 / 15 min) when the run started and ended. */
+  /** Load averages (1 / 5 / 15 min) when the section started and ended. */
   load: { start: string; end: string };
+  /** Heading of the table's column of figures for scale (`Figure.reference`). */
+  referenceColumn: string;
+  /** The section's conventions line: units, and which statistic each verdict uses. */
+  conventions: string;
+  /** More software the figures depend on (e.g. the preview toolchains), if any. */
+  software?: string;
   outcomes: BenchOutcome[];
 }
 
@@ -18,10 +24,10 @@ function cell(text: string): string {
 }
 
 /** The results as a markdown table (also what is printed to stdout). */
-export function renderTable(figures: Figure[]): string {
-  const rows = figures.map((f) => [f.name, f.measured, f.target, f.codeServer, f.verdict].map(cell).join(' | '));
+export function renderTable(figures: Figure[], referenceColumn: string): string {
+  const rows = figures.map((f) => [f.name, f.measured, f.target, f.reference, f.verdict].map(cell).join(' | '));
   return [
-    '| Figure | Measured | Target | code-server 4.100 | Verdict |',
+    `| Figure | Measured | Target | ${cell(referenceColumn)} | Verdict |`,
     '| --- | --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
@@ -36,13 +42,14 @@ export function renderSection(report: BenchReport): string {
     `## ${report.title}`,
     '',
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGB.toFixed(1)} GB RAM, ${machine.os}`,
-    `- Software: Node ${machine.node}, Chromium ${machine.chromium} (headless, Debian's /usr/bin/chromium)`,
+    `- Software: Node ${machine.node}, Chromium ${machine.chromium} (headless, Debian's /usr/bin/chromium)` +
+      (report.software ? `; ${report.software}` : ''),
     `- Date: ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- Command: \`${report.command}\` (took ${(report.durationMs / 1000).toFixed(0)} s)`,
+    `- Command: \`${report.command}\` (this section took ${(report.durationMs / 1000).toFixed(0)} s)`,
     `- Load average (1 / 5 / 15 min): ${report.load.start} at the start, ${report.load.end} at the end`,
-    '- Units: MB = 10^6 bytes. Load verdicts use the max of the runs; echo uses p95. See bench/README.md.',
+    `- ${report.conventions}`,
     '',
-    renderTable(figures),
+    renderTable(figures, report.referenceColumn),
     '',
     'Notes:',
     '',

@@ -1,48 +1,96 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { ApiSession } from './api-session';
 import type { BenchOutcome } from './figure';
 import { launchChromium } from './ide-browser';
-import { describeMachine, loadAverage } from './machine-info';
+import { describeMachine, describeToolchains, loadAverage } from './machine-info';
 import { measureEditorLoad } from './measure-editor-load';
 import { measureFileSave } from './measure-file-save';
 import { measureIdeJavaScript } from './measure-ide-javascript';
+import { measurePreview } from './measure-preview';
 import { measureSessionMemory } from './measure-session-memory';
 import { measureTerminalEcho } from './measure-terminal-echo';
 import { startBenchPlatform, type BenchPlatform } from './platform';
-import { renderSection, renderTable } from './report';
+import { renderSection, renderTable, type BenchReport } from './report';
 import { writeSection } from './results-file';
 
-const TITLE = 'Issue 2 — IDE core';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_FILE = path.join(repoRoot, 'bench', 'RESULTS.md');
 
 function step(message: string): void {
   process.stdout.write(`bench: ${message}\n`);
 }
 
-/** Runs every measurement against a booted platform and browser, in an order that keeps them apart. */
-async function measureAll(platform: BenchPlatform, browser: Browser): Promise<BenchOutcome[]> {
-  const session = await ApiSession.logIn(platform.baseUrl, platform.admin.email, platform.admin.password);
-  const projectId = await session.createProject('bench-ide');
-  step('editor load, cold and warm');
-  const outcomes = [await measureEditorLoad(browser, session, projectId)];
-  step('JavaScript sent before the editor is usable');
-  outcomes.push(await measureIdeJavaScript(browser, session, projectId));
-  step('terminal keystroke echo');
-  outcomes.push(await measureTerminalEcho(browser, session, projectId));
-  step('file save round trip');
-  outcomes.push(await measureFileSave(browser, session, projectId));
-  // End this project's terminals so the memory baseline holds no session.
-  await session.closeProject(projectId);
-  step('server memory per IDE session');
-  outcomes.push(await measureSessionMemory(browser, session, platform.pid));
-  return outcomes;
+/** What a section's measurements get: the booted platform, the browser and the operator's session. */
+interface SectionContext {
+  platform: BenchPlatform;
+  browser: Browser;
+  session: ApiSession;
+}
+
+/** One issue's section of RESULTS.md: its measurements and how its table reads. */
+interface BenchSection {
+  issue: number;
+  title: string;
+  referenceColumn: string;
+  conventions: string;
+  software?: () => string;
+  measure(context: SectionContext): Promise<BenchOutcome[]>;
+}
+
+const SECTIONS: BenchSection[] = [
+  {
+    issue: 2,
+    title: 'Issue 2 — IDE core',
+    referenceColumn: 'code-server 4.100',
+    conventions: 'Units: MB = 10^6 bytes. Load verdicts use the max of the runs; echo uses p95. See bench/README.md.',
+    /** Runs every measurement of the IDE core, in an order that keeps them apart. */
+    async measure({ platform, browser, session }) {
+      const projectId = await session.createProject('bench-ide');
+      step('editor load, cold and warm');
+      const outcomes = [await measureEditorLoad(browser, session, projectId)];
+      step('JavaScript sent before the editor is usable');
+      outcomes.push(await measureIdeJavaScript(browser, session, projectId));
+      step('terminal keystroke echo');
+      outcomes.push(await measureTerminalEcho(browser, session, projectId));
+      step('file save round trip');
+      outcomes.push(await measureFileSave(browser, session, projectId));
+      // End this project's terminals so the memory baseline holds no session.
+      await session.closeProject(projectId);
+      step('server memory per IDE session');
+      outcomes.push(await measureSessionMemory(browser, session, platform.pid));
+      return outcomes;
+    },
+  },
+  {
+    issue: 3,
+    title: 'Issue 3 — build, run, preview',
+    referenceColumn: 'Floor outside the platform (TOOLCHAIN-NOTES)',
+    conventions:
+      'Units: MB = 10^6 bytes; times in ms from the Ctrl+S keydown (or the click on Run) to the first paint in the ' +
+      'frame. Save verdicts use the p50 of 20 edits and p95 ÷ p50. See bench/README.md.',
+    software: describeToolchains,
+    measure: ({ platform, browser, session }) => measurePreview(browser, session, platform, step),
+  },
+];
+
+/** `npm run bench` runs every section; `npm run bench -- --section 3` only issue 3's (repeatable). */
+function selectedSections(): { sections: BenchSection[]; command: string } {
+  const { values } = parseArgs({ options: { section: { type: 'string', multiple: true } } });
+  const wanted = values.section ?? [];
+  if (wanted.length === 0) return { sections: SECTIONS, command: 'npm run bench' };
+  const sections = SECTIONS.filter((section) => wanted.includes(String(section.issue)));
+  if (sections.length !== wanted.length) {
+    throw new Error(`unknown section in ${wanted.join(', ')}; known: ${SECTIONS.map((s) => s.issue).join(', ')}`);
+  }
+  return { sections, command: `npm run bench -- ${wanted.map((issue) => `--section ${issue}`).join(' ')}` };
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const loadAtStart = loadAverage();
+  const { sections, command } = selectedSections();
   let platform: BenchPlatform | undefined;
   let browser: Browser | undefined;
   const cleanUp = async (): Promise<void> => {
@@ -65,22 +113,40 @@ async function main(): Promise<void> {
     step('starting the platform');
     platform = await startBenchPlatform(repoRoot);
     browser = await launchChromium();
-    const chromiumVersion = browser.version();
-    const outcomes = await measureAll(platform, browser);
-    const loadAtEnd = loadAverage();
+    const machine = describeMachine(browser.version());
+    const session = await ApiSession.logIn(platform.baseUrl, platform.admin.email, platform.admin.password);
+    const tables: string[] = [];
+    for (const section of sections) {
+      step(`— ${section.title} —`);
+      const sectionStarted = Date.now();
+      const loadAtStart = loadAverage();
+      const outcomes = await section.measure({ platform, browser, session });
+      const report: BenchReport = {
+        title: section.title,
+        machine,
+        date: new Date(sectionStarted),
+        command,
+        durationMs: Date.now() - sectionStarted,
+        load: { start: loadAtStart, end: loadAverage() },
+        referenceColumn: section.referenceColumn,
+        conventions: section.conventions,
+        ...(section.software ? { software: section.software() } : {}),
+        outcomes,
+      };
+      // Written at once, so a later section's failure keeps this one's results.
+      writeSection(RESULTS_FILE, section.title, renderSection(report));
+      tables.push(
+        `${section.title}\n\n${renderTable(
+          outcomes.flatMap((o) => o.figures),
+          section.referenceColumn,
+        )}`,
+      );
+    }
     await cleanUp();
-    const report = {
-      title: TITLE,
-      machine: describeMachine(chromiumVersion),
-      date: new Date(started),
-      command: 'npm run bench',
-      durationMs: Date.now() - started,
-      load: { start: loadAtStart, end: loadAtEnd },
-      outcomes,
-    };
-    writeSection(path.join(repoRoot, 'bench', 'RESULTS.md'), TITLE, renderSection(report));
-    process.stdout.write(`\n${TITLE}\n\n${renderTable(outcomes.flatMap((o) => o.figures))}\n\n`);
-    process.stdout.write('Machine details and notes: bench/RESULTS.md\n');
+    process.stdout.write(`\n${tables.join('\n\n')}\n\n`);
+    process.stdout.write(
+      `Whole run ${((Date.now() - started) / 1000).toFixed(0)} s. Machine details and notes: bench/RESULTS.md\n`,
+    );
   } finally {
     await cleanUp();
   }

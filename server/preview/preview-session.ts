@@ -178,10 +178,12 @@ export class PreviewSession {
     if (outcome === 'succeeded') await this.serve(toolchain, manifest);
     build.durationMs = Date.now() - started;
     this.onDidEmitEmitter.fire({ type: 'build-finished', build });
-    if (outcome === 'succeeded')
+    if (outcome === 'succeeded') {
       this.onDidEmitEmitter.fire({ type: 'reloaded', buildId: id, generation: this.generation });
-    else if (outcome === 'failed' && !this.instance)
+      this.checkTypes(toolchain, build);
+    } else if (outcome === 'failed' && !this.instance) {
       this.setState('failed', 'The build failed; fix the errors in Problems.');
+    }
   }
 
   /**

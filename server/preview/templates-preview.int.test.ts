@@ -133,3 +133,25 @@ describe.each([
     await admin.post(`/projects/${project.id}/preview/stop`);
   }, 120_000);
 });
+
+describe('type checks after a good Python build', () => {
+  it('adds pyright findings to the build while the new code already serves', async () => {
+    const project = await admin.json<ProjectDto>('POST', `/tenants/${tenantId}/projects`, {
+      name: 'typed-python',
+      templateId: 'python-hello',
+    });
+    const preview = await openPreview(admin, project.id);
+    expect(preview.status.state).toBe('running');
+    const path = `/projects/${project.id}/files/content?path=app.py`;
+    const source = await (await admin.get(path)).text();
+    await admin.put(path, `${source}\nvalue = undefined_name_here\n`);
+    const checked = await waitForBuild(project.id, (s) =>
+      (s.lastBuild?.diagnostics ?? []).some((d) => d.source === 'pyright' && d.message.includes('undefined_name_here')),
+    );
+    expect(checked.lastBuild?.outcome).toBe('succeeded');
+    const finding = checked.lastBuild?.diagnostics.find((d) => d.source === 'pyright');
+    expect(finding?.file).toBe('app.py');
+    expect(finding?.line).toBe(`${source}\n`.split('\n').length);
+    await admin.post(`/projects/${project.id}/preview/stop`);
+  }, 120_000);
+});
