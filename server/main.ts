@@ -11,6 +11,7 @@ import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
 import { createApiApp } from './http/api-app';
 import type { ApiEnv } from './http/api-env';
+import { registerLanguageSocket } from './http/routes/language-routes';
 import { registerPreviewSocket } from './http/routes/preview-routes';
 import { registerTerminalSocket } from './http/routes/terminal-routes';
 import { WebSocketRouter } from './http/websocket-router';
@@ -19,6 +20,7 @@ import { IdentityService } from './identity/identity-service';
 import { LoginThrottle } from './identity/login-throttle';
 import type { PasswordHashCost } from './identity/password';
 import { SessionService } from './identity/session-service';
+import { PythonLanguageServers } from './languages/python-language-server';
 import { PreviewAccess } from './preview/preview-access';
 import { PreviewProxy } from './preview/preview-proxy';
 import { PreviewService } from './preview/preview-service';
@@ -115,6 +117,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const sockets = owner.add(new WebSocketRouter(sessions, config.publicUrl, log));
     registerTerminalSocket(sockets, { projects, terminals });
     registerPreviewSocket(sockets, { projects, previews });
+    registerLanguageSocket(sockets, { projects, python: owner.add(new PythonLanguageServers({ identityFiles, log })) });
 
     const server = options.listen
       ? await listen(config, { api, sockets, previewProxy, web: options.web }, log, owner)
@@ -162,6 +165,8 @@ async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: 
     toDisposable(
       () =>
         new Promise<void>((resolve) => {
+          // Upgraded sockets keep server.close() waiting: end them first.
+          sockets.dispose();
           server.close(() => resolve());
           server.closeAllConnections();
         }),

@@ -9,6 +9,7 @@ import { EditorModels, type OpenFile } from './editor-models';
 import type { EditorController, EditorStatus, RevealRequest } from './editor-controller';
 import { FileNotice } from './file-notice';
 import { markEditorReady } from './editor-ready';
+import { activatePythonLanguage } from './lsp/python-activation';
 
 const MONO_FONT = "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
 
@@ -36,6 +37,7 @@ export default function CodeEditor({
   controllerRef,
   onDirtyChange,
   onStatus,
+  onOpenLocation,
 }: {
   projectId: string;
   /** Paths of every open file tab; models of other paths are disposed. */
@@ -51,6 +53,8 @@ export default function CodeEditor({
   controllerRef: RefObject<EditorController | null>;
   onDirtyChange: (path: string, dirty: boolean) => void;
   onStatus: (status: EditorStatus | null) => void;
+  /** Open a project file at a 1-based line and column (go to definition into another file). */
+  onOpenLocation: (path: string, line: number, column: number) => void;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -58,8 +62,8 @@ export default function CodeEditor({
   const attached = useRef<string | null>(null);
   const revealed = useRef<number | null>(null);
   // Callbacks change identity on every render of the shell; Monaco listeners read the latest.
-  const callbacks = useRef({ onDirtyChange, onStatus });
-  callbacks.current = { onDirtyChange, onStatus };
+  const callbacks = useRef({ onDirtyChange, onStatus, onOpenLocation });
+  callbacks.current = { onDirtyChange, onStatus, onOpenLocation };
 
   useEffect(() => {
     let cancelled = false;
@@ -92,8 +96,12 @@ export default function CodeEditor({
         editor.onDidChangeModel(report),
       ];
       const markers = new DiagnosticMarkers(monaco);
+      const python = activatePythonLanguage(monaco, editor, projectId, (path, line, column) =>
+        callbacks.current.onOpenLocation(path, line, column),
+      );
       setLoaded({ monaco, editor, models, markers });
       dispose = () => {
+        python.dispose();
         subscriptions.forEach((s) => s.dispose());
         editor.dispose();
         markers.dispose();

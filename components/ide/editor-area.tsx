@@ -37,6 +37,7 @@ export function EditorArea({
   onOpenFile,
   onDirtyChange,
   onStatus,
+  onOpenLocation,
 }: {
   projectId: string;
   tabs: EditorTab[];
@@ -54,6 +55,7 @@ export function EditorArea({
   onOpenFile: (path: string) => void;
   onDirtyChange: (path: string, dirty: boolean) => void;
   onStatus: (status: EditorStatus | null) => void;
+  onOpenLocation: (path: string, line: number, column: number) => void;
 }) {
   const openPaths = useMemo(() => tabs.filter((t) => t.kind === 'file').map((t) => t.path), [tabs]);
   const activeId = activeTab ? (activeTab.kind === 'file' ? activeTab.path : `diff:${activeTab.path}`) : null;
@@ -98,6 +100,7 @@ export function EditorArea({
           controllerRef={controllerRef}
           onDirtyChange={onDirtyChange}
           onStatus={onStatus}
+          onOpenLocation={onOpenLocation}
         />
         {activeTab?.kind === 'diff' ? (
           <DiffView projectId={projectId} path={activeTab.path} refreshKey={refreshKey} onOpenFile={onOpenFile} />

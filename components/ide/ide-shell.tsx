@@ -131,13 +131,14 @@ export function IdeShell({ projectId }: { projectId: string }) {
   });
 
   const openFile = useCallback((path: string) => tabs.open({ kind: 'file', path }), [tabs]);
-  const openDiagnostic = useCallback(
-    (d: DiagnosticDto) => {
-      openFile(d.file);
-      setReveal((r) => ({ path: d.file, line: d.line, column: d.column, seq: (r?.seq ?? 0) + 1 }));
+  const openLocation = useCallback(
+    (path: string, line: number, column: number) => {
+      openFile(path);
+      setReveal((r) => ({ path, line, column, seq: (r?.seq ?? 0) + 1 }));
     },
     [openFile],
   );
+  const openDiagnostic = useCallback((d: DiagnosticDto) => openLocation(d.file, d.line, d.column), [openLocation]);
   const explorerEvents = useMemo(
     () => ({ onOpenFile: openFile, onFilesChanged: data.filesChanged, onMoved: tabs.moved, onDeleted: tabs.deleted }),
     [openFile, data.filesChanged, tabs.moved, tabs.deleted],
@@ -224,6 +225,7 @@ export function IdeShell({ projectId }: { projectId: string }) {
             onOpenFile={openFile}
             onDirtyChange={tabs.setDirtyFlag}
             onStatus={setEditorStatus}
+            onOpenLocation={openLocation}
           />
           {layout.panelVisible ? (
             <Splitter

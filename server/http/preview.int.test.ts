@@ -147,3 +147,18 @@ describe('the preview WebSocket', () => {
     socket.close();
   });
 });
+
+describe('shutdown and abuse of the preview socket', () => {
+  it('survives an oversized frame', async () => {
+    const { WebSocket } = await import('ws');
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/projects/${project.id}/preview`, {
+      headers: { cookie: admin.cookie ?? '', origin: 'http://slipway.test' },
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
+    socket.on('error', () => undefined);
+    socket.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    expect((await admin.get(`/projects/${project.id}/preview`)).status).toBe(200);
+  });
+});

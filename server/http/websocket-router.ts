@@ -32,6 +32,7 @@ const REFUSAL_STATUS: Record<string, string> = {
 export class WebSocketRouter implements Disposable {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   private readonly routes: { pattern: RegExp; keys: string[]; handle: WebSocketRoute }[] = [];
+  private disposed = false;
 
   constructor(
     private readonly sessions: SessionService,
@@ -83,6 +84,8 @@ export class WebSocketRouter implements Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const client of this.server.clients) client.terminate();
     this.server.close();
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,6 +144,8 @@ export class InstanceProcess implements RunningInstance, Disposable {
     const timer = setTimeout(() => killGroup(this.pid, 'SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+    // The sandbox's inner processes die with bwrap a moment later; no new request may reach them.
+    await rm(this.hostSocketPath, { force: true });
     this.onDidOutputEmitter.dispose();
     this.onDidExitEmitter.dispose();
   }

@@ -70,6 +70,8 @@ export function registerPreviewSocket(
     };
     send({ type: 'status', status: session.status() });
     const subscription = session.onDidEmit(send);
+    // ws reports protocol violations (e.g. an oversized frame) as errors after closing the socket.
+    socket.on('error', () => undefined);
     socket.on('message', (data, isBinary) => {
       if (isBinary) return socket.close(1008, 'binary frames are not used');
       const parsed = previewClientMessageSchema.safeParse(safeJson(Buffer.from(data as Buffer).toString('utf8')));
