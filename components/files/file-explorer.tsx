@@ -5,6 +5,7 @@ import type { FileEntry } from '@/server/protocol/files';
 import { api } from '@/components/api/api-client';
 import { ContextMenu, type MenuItem } from '@/components/ui/context-menu';
 import { Icon } from '@/components/ui/icon';
+import { IconButton } from '@/components/ui/icon-button';
 import { buildTree, dirname, visibleRows, type TreeRow } from './file-tree-model';
 import { FileTree, type TreeEdit } from './file-tree';
 import { useExplorerOps, type ExplorerEvents } from './use-explorer-ops';
@@ -102,51 +103,26 @@ export function FileExplorer({
           {projectName}
         </h2>
         <div className="side-view-actions" role="toolbar" aria-label="Explorer actions">
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="New file"
-            title="New File…"
-            onClick={() => startCreate('file')}
-          >
-            <Icon name="new-file" />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="New folder"
+          <IconButton icon="new-file" label="New file" title="New File…" onClick={() => startCreate('file')} />
+          <IconButton
+            icon="new-folder"
+            label="New folder"
             title="New Folder…"
             onClick={() => startCreate('directory')}
-          >
-            <Icon name="new-folder" />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="Upload files"
-            title="Upload Files…"
-            onClick={() => startUpload()}
-          >
-            <Icon name="upload" />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="Refresh explorer"
+          />
+          <IconButton icon="upload" label="Upload files" title="Upload Files…" onClick={() => startUpload()} />
+          <IconButton
+            icon="refresh"
+            label="Refresh explorer"
             title="Refresh Explorer"
             onClick={events.onFilesChanged}
-          >
-            <Icon name="refresh" />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="Collapse folders"
+          />
+          <IconButton
+            icon="collapse"
+            label="Collapse folders"
             title="Collapse Folders in Explorer"
             onClick={() => onExpandedChange([])}
-          >
-            <Icon name="collapse" />
-          </button>
+          />
           <a
             className="icon-btn"
             aria-label="Download project archive"

@@ -4,7 +4,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { PreviewSession } from '@/components/preview/preview-session';
 import { usePreviewLogs } from '@/components/preview/use-preview';
-import { Icon } from '@/components/ui/icon';
+import { IconButton } from '@/components/ui/icon-button';
 import { LogView } from './log-view';
 import { outputRows, STREAM_FILTERS } from './output-filter';
 import './output.css';
@@ -53,35 +53,26 @@ export default function OutputPanel({
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
-      <button
-        type="button"
-        className="icon-btn"
-        aria-label="Timestamps"
-        aria-pressed={showTime}
+      <IconButton
+        icon="clock"
+        label="Timestamps"
         title="Show timestamps"
+        pressed={showTime}
         onClick={() => setShowTime((v) => !v)}
-      >
-        <Icon name="clock" />
-      </button>
-      <button
-        type="button"
-        className="icon-btn"
-        aria-label="Follow output"
-        aria-pressed={follow}
+      />
+      <IconButton
+        icon="follow"
+        label="Follow output"
         title={follow ? 'Following new output (scroll up to pause)' : 'Paused: follow new output'}
+        pressed={follow}
         onClick={() => setFollow((v) => !v)}
-      >
-        <Icon name="follow" />
-      </button>
-      <button
-        type="button"
-        className="icon-btn"
-        aria-label="Clear"
+      />
+      <IconButton
+        icon="clear"
+        label="Clear"
         title="Clear the view (the server keeps the log)"
         onClick={() => setClearedAfter(entries.at(-1)?.seq ?? clearedAfter)}
-      >
-        <Icon name="clear" />
-      </button>
+      />
     </div>
   );
 
