@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 import type { ApiSession } from './api-session';
 
 /** The IDE sets `__slipwayEditorReady` (components/editor/editor-ready.ts) when the first file is editable. */
@@ -9,20 +10,13 @@ const IDE_TIMEOUT_MS = 60_000;
 /** Debian's Chromium, headless, without the background traffic that would pollute measurements. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_EXECUTABLE,
     // run.ts closes the browser and stops the platform itself on Ctrl+C; Playwright's own
     // handlers would exit the process before the platform is stopped.
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }
 
