@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppManifest, type AppManifest } from '../protocol/app-manifest';
 import { TemplateCatalog } from './template-catalog';
 import {
-  cgiApp,
   compileJava,
   filesUnder,
   getFromGunicorn,
@@ -24,6 +23,7 @@ import {
   type AppRequest,
   type AppUnderTest,
 } from './template-test-drivers';
+import { cgiApp } from './template-test-cgi';
 
 const templatesRoot = fileURLToPath(new URL('../../templates', import.meta.url));
 const templateIds = readdirSync(templatesRoot, { withFileTypes: true })
