@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREVIEW_SCRIPT_URL } from '../preview/preview-proxy';
 import type { PreviewLinkDto, PreviewStatusDto } from '../protocol/preview';
 import type { ProjectDto } from '../protocol/projects';
 import { adminWithProject, memberOfNewTenant } from '../test-support/fixtures';
@@ -77,11 +78,14 @@ describe('the preview origin', () => {
     const page = await previewGet(url.host, '/', cookie);
     expect(page.status).toBe(200);
     expect(page.body).toContain(
-      '<head><script src="/__slipway/preview.js" data-ide-origin="http://slipway.test"></script>',
+      `<head><script src="${PREVIEW_SCRIPT_URL}" data-ide-origin="http://slipway.test"></script>`,
     );
     expect((await previewGet(url.host, '/', undefined)).status).toBe(401);
-    const script = await previewGet(url.host, '/__slipway/preview.js');
+    const script = await previewGet(url.host, PREVIEW_SCRIPT_URL);
     expect(script.body).toContain('e.origin !== ide');
+    expect(script.headers['cache-control']).toContain('immutable');
+    const unversioned = await previewGet(url.host, '/__slipway/preview.js');
+    expect(unversioned.headers['cache-control']).toBe('no-cache');
   });
 
   it('strips platform cookies and spoofed identity headers before the app sees the request', async () => {

@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger';
 import type { PreviewAccess, PreviewVisitor } from './preview-access';
 import { PREVIEW_CLIENT_SCRIPT } from './preview-client-script';
+
+const SCRIPT_PATH = '/__slipway/preview.js';
+/**
+ * The bridge script's URL carries a hash of its content, so browsers may cache it for good:
+ * a parser-blocking script that had to be revalidated on every reload cost a round trip per save.
+ */
+export const PREVIEW_SCRIPT_URL = `${SCRIPT_PATH}?v=${createHash('sha256').update(PREVIEW_CLIENT_SCRIPT).digest('hex').slice(0, 12)}`;
 import type { PreviewService } from './preview-service';
 
 /** What the preview proxy needs. */
@@ -48,7 +56,7 @@ export class PreviewProxy {
     try {
       const url = new URL(request.url ?? '/', 'http://preview');
       if (url.pathname === '/__slipway/enter') return await this.enter(url, request, response, projectId);
-      if (url.pathname === '/__slipway/preview.js') return sendScript(response);
+      if (url.pathname === SCRIPT_PATH) return sendScript(response, url.pathname + url.search === PREVIEW_SCRIPT_URL);
       const visitor = await this.visitorOf(request, projectId);
       if (!visitor)
         return page(
@@ -162,14 +170,15 @@ export class PreviewProxy {
 
 /** Adds the bridge script as early as possible so it sees the page's first errors. */
 export function injectBridge(html: string, ideOrigin: string): string {
-  const tag = `<script src="/__slipway/preview.js" data-ide-origin="${ideOrigin.replace(/"/g, '')}"></script>`;
+  const tag = `<script src="${PREVIEW_SCRIPT_URL}" data-ide-origin="${ideOrigin.replace(/"/g, '')}"></script>`;
   const head = /<head(\s[^>]*)?>/i.exec(html);
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
   return tag + html;
 }
 
-function sendScript(response: ServerResponse): void {
-  response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+function sendScript(response: ServerResponse, current: boolean): void {
+  const caching = current ? 'public, max-age=31536000, immutable' : 'no-cache';
+  response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': caching });
   response.end(PREVIEW_CLIENT_SCRIPT);
 }
 
