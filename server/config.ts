@@ -17,6 +17,32 @@ export interface PlatformConfig {
   previewDomain: string;
   /** Lets project imports clone from loopback/private addresses (an on-premises git server). */
   gitAllowPrivateHosts: boolean;
+  /** Where published apps are served; see {@link GatewayConfig}. */
+  gateway: GatewayConfig;
+  /** How app instances are run; see {@link FarmConfig}. */
+  farm: FarmConfig;
+}
+
+/** The gateway's data plane (nginx) and the public address of published apps. */
+export interface GatewayConfig {
+  /** Port nginx listens on for app traffic (SLIPWAY_GATEWAY_PORT, default 8080). */
+  port: number;
+  /**
+   * Public base of app URLs (SLIPWAY_APPS_URL, default `http://apps.localhost:<port>`): an app is
+   * served at `<app>.<tenant>.<host of this URL>`, a site apart from the IDE's.
+   */
+  appsUrl: URL;
+  /** nginx binary (SLIPWAY_NGINX, default Debian's /usr/sbin/nginx). */
+  nginxPath: string;
+}
+
+/** Instance drivers: `process` (bubblewrap, the default), `docker` (Engine API), `kubernetes`. */
+export interface FarmConfig {
+  driver: 'process' | 'docker' | 'kubernetes';
+  /** Docker Engine API socket for the docker driver (SLIPWAY_DOCKER_SOCKET, default /run/podman/podman.sock). */
+  dockerSocket: string;
+  /** Namespace the kubernetes driver applies objects to (SLIPWAY_KUBE_NAMESPACE, default "slipway-apps"). */
+  kubeNamespace: string;
 }
 
 /** Size limits for project files, uploads and request bodies. */
@@ -72,6 +98,30 @@ export function readConfig(
     terminalGraceMs: 60_000,
     previewDomain: env.SLIPWAY_PREVIEW_DOMAIN ?? 'preview.localhost',
     gitAllowPrivateHosts: env.SLIPWAY_GIT_ALLOW_PRIVATE_HOSTS === '1',
+    gateway: readGatewayConfig(env),
+    farm: readFarmConfig(env),
+  };
+}
+
+function readGatewayConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
+  const port = parsePort(env.SLIPWAY_GATEWAY_PORT ?? '8080');
+  return {
+    port,
+    appsUrl: new URL(env.SLIPWAY_APPS_URL ?? `http://apps.localhost:${port}`),
+    nginxPath: env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
+  };
+}
+
+const farmDrivers = ['process', 'docker', 'kubernetes'] as const;
+
+function readFarmConfig(env: Readonly<Record<string, string | undefined>>): FarmConfig {
+  const driver = env.SLIPWAY_FARM_DRIVER ?? 'process';
+  if (!farmDrivers.some((known) => known === driver))
+    throw new Error(`SLIPWAY_FARM_DRIVER must be one of ${farmDrivers.join(', ')}, got "${driver}"`);
+  return {
+    driver: driver as FarmConfig['driver'],
+    dockerSocket: env.SLIPWAY_DOCKER_SOCKET ?? '/run/podman/podman.sock',
+    kubeNamespace: env.SLIPWAY_KUBE_NAMESPACE ?? 'slipway-apps',
   };
 }
 
@@ -88,4 +138,11 @@ export function previewOriginOf(
 ): string {
   const port = config.publicUrl.port ? `:${config.publicUrl.port}` : '';
   return `${config.publicUrl.protocol}//${projectId}.${config.previewDomain}${port}`;
+}
+
+/** A published app's public origin: `<app>.<tenant>.<apps domain>`, never the IDE's site. */
+export function appOriginOf(config: Pick<PlatformConfig, 'gateway'>, appSlug: string, tenantSlug: string): string {
+  const { appsUrl } = config.gateway;
+  const port = appsUrl.port ? `:${appsUrl.port}` : '';
+  return `${appsUrl.protocol}//${appSlug}.${tenantSlug}.${appsUrl.hostname}${port}`;
 }

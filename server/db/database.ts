@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import * as initial from './migrations/001-initial';
 import * as previewAccess from './migrations/002-preview-access';
+import * as apps from './migrations/003-apps';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -14,6 +15,7 @@ export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postg
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-preview-access': previewAccess,
+  '003-apps': apps,
 };
 
 /** Opens the database and brings its schema up to date. */

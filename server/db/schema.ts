@@ -72,6 +72,72 @@ export interface PreviewSessionsTable {
   expires_at: string;
 }
 
+/** A published app: a stable slug per tenant; `active_version_id` is what the gateway serves. */
+export interface AppsTable {
+  id: string;
+  tenant_id: string;
+  slug: string;
+  title: string;
+  runtime: string;
+  project_id: string | null;
+  active_version_id: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+/** An immutable version: state building | ready | failed; health unknown | healthy | unhealthy. */
+export interface AppVersionsTable {
+  id: string;
+  app_id: string;
+  number: number;
+  state: string;
+  health: string;
+  /** ide | cli | war | import */
+  source: string;
+  commit_sha: string | null;
+  /** sha256 hex of the packaged artifact (content address). */
+  artifact_hash: string | null;
+  artifact_bytes: number | null;
+  /** The validated slipway.json (JSON text) the version was built with. */
+  manifest: string;
+  build_log: string;
+  created_by: string;
+  created_at: string;
+}
+
+/** One publish attempt and the stage it reached; `running` rows left by a crash are resolved on start. */
+export interface PublishOperationsTable {
+  id: string;
+  app_id: string;
+  version_id: string | null;
+  stage: string;
+  /** running | succeeded | failed */
+  state: string;
+  error: string | null;
+  created_by: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
+/** An instance the farm started; the farm reconciles these rows with its driver on start. */
+export interface InstancesTable {
+  id: string;
+  app_id: string;
+  version_id: string;
+  driver: string;
+  /** The driver's own id for it (a pid, a container id, a deployment name). */
+  handle: string | null;
+  /** Where the gateway reaches it (JSON of an InstanceEndpoint). */
+  endpoint: string | null;
+  /** starting | ready | draining | stopped | crashed */
+  state: string;
+  memory_mb: number;
+  restarts: number;
+  started_at: string;
+  ready_at: string | null;
+  stopped_at: string | null;
+}
+
 /** Every table of the platform database. */
 export interface Database {
   tenants: TenantsTable;
@@ -83,4 +149,8 @@ export interface Database {
   projects: ProjectsTable;
   preview_links: PreviewLinksTable;
   preview_sessions: PreviewSessionsTable;
+  apps: AppsTable;
+  app_versions: AppVersionsTable;
+  publish_operations: PublishOperationsTable;
+  instances: InstancesTable;
 }
