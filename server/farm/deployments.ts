@@ -1,5 +1,5 @@
 import type { AppManifest } from '../protocol/app-manifest';
-import type { InstanceDto } from '../protocol/apps';
+import type { AppLogLineDto, InstanceDto } from '../protocol/apps';
 
 /** A ready version the farm is asked to serve. */
 export interface VersionToServe {
@@ -39,4 +39,6 @@ export interface Deployments {
   retire(appId: string): Promise<void>;
   /** Instances of an app, newest first, including recently stopped or crashed ones. */
   instances(appId: string): Promise<InstanceDto[]>;
+  /** The app's recent output (every instance), then — with `follow` — new lines until `signal` aborts. */
+  logs(appId: string, options: { follow: boolean; signal: AbortSignal }): AsyncIterable<AppLogLineDto>;
 }

@@ -73,6 +73,15 @@ export interface InstanceDto {
   readyAt: string | null;
 }
 
+/** One line of an app's output (`slipway logs`). */
+export interface AppLogLineDto {
+  at: string;
+  instanceId: string;
+  version: number;
+  stream: 'stdout' | 'stderr' | 'platform';
+  text: string;
+}
+
 /** POST /api/v1/projects/:id/publish: publish the working tree (committed first) or a chosen commit. */
 export const publishProjectBodySchema = z.strictObject({
   commit: z
