@@ -21,6 +21,11 @@ export interface PreviewTarget {
 }
 
 const START_TIMEOUT_MS = 30_000;
+/**
+ * Type checks (pyright: a second of CPU) start this long after a good build, so they do not
+ * compete with the frame's reload and paint on a small machine; a newer change cancels them.
+ */
+const TYPE_CHECK_DELAY_MS = 400;
 const MANIFEST = 'slipway.json';
 
 /**
@@ -119,7 +124,9 @@ export class PreviewSession {
       if (changed === MANIFEST) this.fullRebuild = true;
       this.pending.add(changed);
     }
+    // A newer change makes the running build and type check moot: free their CPU at once.
     this.current?.abort();
+    this.typeCheck?.abort();
     this.loop ??= this.runBuilds().finally(() => (this.loop = undefined));
   }
 
@@ -191,12 +198,13 @@ export class PreviewSession {
    * newer build cancels the check. The IDE receives the build again with the merged list.
    */
   private checkTypes(toolchain: Toolchain, build: BuildSummaryDto): void {
-    if (!toolchain.checkTypes) return;
+    const check = toolchain.checkTypes?.bind(toolchain);
+    if (!check) return;
     this.typeCheck?.abort();
     const controller = new AbortController();
     this.typeCheck = controller;
-    toolchain
-      .checkTypes({ projectDir: this.target.projectDir, signal: controller.signal })
+    delay(TYPE_CHECK_DELAY_MS, controller.signal)
+      .then(() => check({ projectDir: this.target.projectDir, signal: controller.signal }))
       .then((found) => {
         if (controller.signal.aborted || this.lastBuild !== build) return;
         build.diagnostics = [...build.diagnostics.filter((d) => d.source !== 'pyright'), ...found];
@@ -282,4 +290,20 @@ const ACCESS_MARKER = '@slipway access ';
 
 function isAccessLog(text: string): boolean {
   return text.startsWith(ACCESS_MARKER);
+}
+
+/** Resolves after `ms`, or rejects with the abort reason when `signal` aborts first. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
+  });
 }
