@@ -160,7 +160,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Maps a path inside the sandbox back to the host through the spec's writable binds. */
-function hostPathOf(spec: LaunchSpec, sandboxPath: string): string {
+export function hostPathOf(spec: LaunchSpec, sandboxPath: string): string {
   for (const bind of spec.writableBinds) {
     const relative = path.relative(bind.sandbox, sandboxPath);
     if (!relative.startsWith('..') && !path.isAbsolute(relative)) return path.join(bind.host, relative);

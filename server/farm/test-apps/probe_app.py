@@ -1,0 +1,42 @@
+"""A WSGI app for the farm's tests: answers /, and probes what its sandbox lets it do."""
+
+import os
+import socket
+import sys
+from urllib.parse import parse_qs
+
+
+def app(environ, start_response):
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    path = environ.get("PATH_INFO", "/")
+    if path == "/connect":
+        result = connect(int(query["port"][0]))
+    elif path == "/read":
+        result = read(query["path"][0])
+    elif path == "/exit":
+        print("probe: exiting on request", flush=True)
+        os._exit(3)
+    else:
+        result = "%s %s" % (os.environ.get("PROBE_LABEL", "probe"), os.environ.get("SLIPWAY_APP_DATA_DIR", ""))
+    body = result.encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def connect(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return "connected"
+    except OSError as error:
+        return "refused: %s" % error
+
+
+def read(path):
+    try:
+        with open(path, "rb") as handle:
+            return "read %d bytes" % len(handle.read())
+    except OSError as error:
+        return "denied: %s" % error
+
+
+print("probe app loaded", file=sys.stderr, flush=True)
