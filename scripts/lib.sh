@@ -21,8 +21,9 @@ ensure_debian_packages() {
 
 # Packages the platform itself runs on: sandboxes, git, the Java and Python toolchains.
 PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 gunicorn libtomcat10-embed-java libjakarta-annotation-api-java)
-# Extra packages the test suite needs: a real browser and a real PostgreSQL.
-TEST_PACKAGES=(chromium postgresql)
+# Extra packages the test suite needs: a real browser, a real PostgreSQL, and Podman (+ runc)
+# serving the Docker Engine API for the docker driver's tests.
+TEST_PACKAGES=(chromium postgresql podman runc)
 
 # Installs node_modules when missing or older than the lockfile.
 ensure_node_modules() {

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what is missing, starts a local
-# PostgreSQL for the database tests, then lint, typecheck, unit/integration tests and e2e.
+# PostgreSQL for the database tests and Podman's Docker API service for the docker driver's,
+# then lint, typecheck, unit/integration tests and e2e.
 source "$(dirname "$0")/lib.sh"
 ensure_debian_packages "${PLATFORM_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_node_modules
 cd "$REPO_ROOT"
 source scripts/test-postgres.sh
 start_test_postgres
+source scripts/podman-service.sh
+start_podman_service
+trap stop_podman_service EXIT
 
 log "lint";       npm run --silent lint
 log "typecheck";  npm run --silent typecheck
