@@ -7,6 +7,8 @@ import { ApiError } from './api-error';
 import type { FileEntry, SavedFileDto, UploadResultDto } from '@/server/protocol/files';
 import type { TerminalInfo } from '@/server/protocol/terminal';
 import type { LogEntryDto, PreviewLinkDto, PreviewStatusDto } from '@/server/protocol/preview';
+import type { AppDto, AppVersionDto, InstanceDto, PublishEvent } from '@/server/protocol/apps';
+import { readNdjson } from '@/server/protocol/ndjson';
 
 export { ApiError, errorMessage } from './api-error';
 
@@ -210,5 +212,25 @@ export const api = {
     logs: (projectId: string, after?: number) =>
       send<LogEntryDto[]>('GET', `/projects/${enc(projectId)}/preview/logs`, { query: { after } }),
     socketUrl: (projectId: string) => socketUrl(`/ws/projects/${enc(projectId)}/preview`),
+  },
+  apps: {
+    list: (tenantId: string) => send<AppDto[]>('GET', '/apps', { query: { tenantId } }),
+    /** The app published from a project; a 404 ApiError before its first publish. */
+    ofProject: (projectId: string) => send<AppDto>('GET', `/projects/${enc(projectId)}/app`),
+    versions: (appId: string) => send<AppVersionDto[]>('GET', `/apps/${enc(appId)}/versions`),
+    instances: (appId: string) => send<InstanceDto[]>('GET', `/apps/${enc(appId)}/instances`),
+    /** Serves `version` again (default: the previous ready one); resolves once the switch is done. */
+    rollback: (appId: string, version?: number) =>
+      send<AppDto>('POST', `/apps/${enc(appId)}/rollback`, { body: version === undefined ? {} : { version } }),
+    /** Serves a newer ready version (one that was rolled back from). */
+    promote: (appId: string, version: number) =>
+      send<AppDto>('POST', `/apps/${enc(appId)}/promote`, { body: { version } }),
+    /** Publishes the project (its working tree, committed first) and yields the progress as it streams. */
+    async *publishProject(projectId: string, body: { message?: string } = {}): AsyncGenerator<PublishEvent> {
+      const response = await fetchRaw('POST', `/projects/${enc(projectId)}/publish`, { body });
+      if (!response.ok) throw await ApiError.fromResponse(response);
+      if (!response.body) throw new Error('The server answered the publish without a body.');
+      yield* readNdjson<PublishEvent>(response.body);
+    },
   },
 };

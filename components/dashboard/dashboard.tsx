@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import type { MembershipDto, SessionDto } from '@/server/protocol/identity';
 import type { ProjectDto } from '@/server/protocol/projects';
@@ -72,6 +73,9 @@ export function Dashboard() {
         </div>
         <div className="dash-user">
           {session ? <span>{session.user.name || session.user.email}</span> : null}
+          <Link href="/apps" prefetch={false} className="btn btn-ghost">
+            Published apps
+          </Link>
           <ThemeToggle />
           <button type="button" className="btn btn-secondary" onClick={() => void logout()}>
             Log out

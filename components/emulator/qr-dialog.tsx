@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '@/components/api/api-client';
+import { qrCodeDataUrl } from '@/components/ui/qr-code';
 import { useModal } from '@/components/wizard/use-modal';
 import type { PreviewLinkDto } from '@/server/protocol/preview';
 
@@ -29,19 +30,8 @@ export function QrDialog({ projectId, path, onClose }: { projectId: string; path
     setCode(null);
     setError(null);
     try {
-      // The encoder (~25 kB) is only fetched when someone asks for a code.
-      const [link, qrcode] = await Promise.all([
-        api.preview.link(projectId, { path, purpose: 'phone' }),
-        import('qrcode'),
-      ]);
-      // Dark on white whatever the IDE theme: phone cameras need the contrast and the quiet zone.
-      const svg = await qrcode.toString(link.url, {
-        type: 'svg',
-        errorCorrectionLevel: 'M',
-        margin: 2,
-        color: { dark: '#000000', light: '#ffffff' },
-      });
-      setCode({ link, image: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` });
+      const link = await api.preview.link(projectId, { path, purpose: 'phone' });
+      setCode({ link, image: await qrCodeDataUrl(link.url) });
     } catch (e) {
       setError(errorMessage(e));
     }

@@ -158,7 +158,7 @@ export function IdeShell({ projectId }: { projectId: string }) {
 
   return (
     <div className="ide">
-      <TitleBar projectId={projectId} project={data.project} />
+      <TitleBar projectId={projectId} project={data.project} unsavedFiles={tabs.dirty.size} />
       <div className="ide-main">
         <ActivityBar
           view={layout.sideView}
