@@ -6,6 +6,7 @@ import pg from 'pg';
 import * as initial from './migrations/001-initial';
 import * as previewAccess from './migrations/002-preview-access';
 import * as apps from './migrations/003-apps';
+import * as gateway from './migrations/004-gateway';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-preview-access': previewAccess,
   '003-apps': apps,
+  '004-gateway': gateway,
 };
 
 /** Opens the database and brings its schema up to date. */

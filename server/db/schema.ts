@@ -153,4 +153,73 @@ export interface Database {
   app_versions: AppVersionsTable;
   publish_operations: PublishOperationsTable;
   instances: InstancesTable;
+  app_login_codes: AppLoginCodesTable;
+  app_sessions: AppSessionsTable;
+  usage_requests: UsageRequestsTable;
+  usage_minutes: UsageMinutesTable;
+  usage_instance_minutes: UsageInstanceMinutesTable;
+  usage_cursors: UsageCursorsTable;
+}
+
+/** A single-use code the platform issues for the login hop onto an app host (stored as a digest). */
+export interface AppLoginCodesTable {
+  code_hash: string;
+  app_id: string;
+  user_id: string;
+  expires_at: string;
+}
+
+/** A signed-in session on one app host (the gateway's app cookie, stored as a digest). */
+export interface AppSessionsTable {
+  id_hash: string;
+  app_id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One request through the gateway, from nginx's access log; `request_id` keeps re-reads idempotent. */
+export interface UsageRequestsTable {
+  request_id: string;
+  app_id: string;
+  version_id: string;
+  user_id: string | null;
+  method: string;
+  status: number;
+  bytes_in: number | string;
+  bytes_out: number | string;
+  latency_ms: number;
+  upstream: string | null;
+  at: string;
+  /** The minute bucket (ISO text truncated to the minute). */
+  minute: string;
+}
+
+/** Requests per app version and minute, recomputed from usage_requests (never added to). */
+export interface UsageMinutesTable {
+  app_id: string;
+  version_id: string;
+  minute: string;
+  requests: number;
+  errors: number;
+  bytes_in: number | string;
+  bytes_out: number | string;
+  latency_ms_sum: number;
+  latency_ms_max: number;
+}
+
+/** Instance-seconds and memory-seconds per app and minute, recomputed from the instances rows. */
+export interface UsageInstanceMinutesTable {
+  app_id: string;
+  minute: string;
+  instance_seconds: number;
+  memory_mb_seconds: number;
+}
+
+/** Where a log tailer stopped: the file's inode and the byte offset after the last line it stored. */
+export interface UsageCursorsTable {
+  name: string;
+  inode: string;
+  offset: number | string;
+  updated_at: string;
 }

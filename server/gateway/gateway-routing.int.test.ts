@@ -1,0 +1,277 @@
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createConsoleLogger } from '../core/logger';
+import { openDatabase } from '../db/database';
+import type { Database } from '../db/schema';
+import type { AppRoute, AppWaker } from '../farm/routing';
+import { Gateway } from './gateway';
+import { freePort, gatewayRequest, tempDir, TestBackend, testRoute } from './gateway-test-support';
+
+const NGINX = process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx';
+const unusedWaker: AppWaker = {
+  wake: () => Promise.reject(new Error('no app is scaled to zero here')),
+  noteTraffic: () => undefined,
+};
+
+describe('gateway routing through a real nginx', () => {
+  let dir: string;
+  let port: number;
+  let db: Kysely<Database>;
+  let gateway: Gateway;
+  const backends: Record<string, TestBackend> = {};
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    port = await freePort();
+    db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
+    for (const name of ['a1', 'a2', 'b1']) backends[name] = await TestBackend.start(dir, name);
+    gateway = await Gateway.start({
+      dataDir: path.join(dir, 'data'),
+      nginxPath: NGINX,
+      listenHost: '127.0.0.1',
+      listenPort: port,
+      appsUrl: new URL(`http://apps.localhost:${port}`),
+      publicUrl: new URL('http://slipway.test'),
+      db,
+      identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
+      waker: unusedWaker,
+      log: createConsoleLogger({ quiet: true }),
+      workerProcesses: 1,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.dispose();
+    for (const backend of Object.values(backends)) await backend.close();
+    await db?.destroy();
+  });
+
+  const appA = (upstreams: AppRoute['upstreams'], extra: Partial<AppRoute> = {}) =>
+    testRoute({ appId: 'app-a', host: 'alpha.acme.apps.localhost', upstreams, ...extra });
+  const appB = () =>
+    testRoute({ appId: 'app-b', host: 'beta.acme.apps.localhost', upstreams: [backends.b1!.endpoint] });
+
+  it('routes by host name and answers unknown hosts with a clear 404 page', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint]), appB()]);
+    const a = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/hello?x=1');
+    const b = await gatewayRequest(port, 'beta.acme.apps.localhost:8080', '/');
+    expect(JSON.parse(a.body)).toMatchObject({ backend: 'a1', url: '/hello?x=1' });
+    expect(JSON.parse(b.body)).toMatchObject({ backend: 'b1' });
+    const unknown = await gatewayRequest(port, 'nobody.acme.apps.localhost', '/');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['content-type']).toMatch(/text\/html/);
+    expect(unknown.body).toContain('No app here');
+  });
+
+  it('balances across the ready instances of an app', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint, backends.a2!.endpoint])]);
+    const seen = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const response = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/');
+      seen.add((JSON.parse(response.body) as { backend: string }).backend);
+    }
+    expect([...seen].sort()).toEqual(['a1', 'a2']);
+  });
+
+  it('sets X-Forwarded-*, and strips platform cookies, spoofed identity and hop-by-hop headers', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint])]);
+    const response = await gatewayRequest(port, 'alpha.acme.apps.localhost:8080', '/', {
+      headers: {
+        cookie: 'theme=dark; slipway_session=secret1; slipway_app=secret2; cart=3; slipway_preview=x',
+        'x-slipway-user-id': 'admin',
+        'x-slipway-user-roles': 'manager',
+        'x-slipway-identity-signature': 'forged',
+        'x-forwarded-for': '10.9.9.9',
+        'keep-alive': 'timeout=5',
+        te: 'trailers',
+      },
+    });
+    const headers = (JSON.parse(response.body) as { headers: Record<string, string> }).headers;
+    expect(headers.cookie).toBe('theme=dark; cart=3');
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-proto']).toBe('http');
+    expect(headers['x-forwarded-host']).toBe('alpha.acme.apps.localhost:8080');
+    expect(headers.host).toBe('alpha.acme.apps.localhost:8080');
+    expect(headers['x-slipway-app-id']).toBe('app-a');
+    for (const name of [
+      'x-slipway-user-id',
+      'x-slipway-user-roles',
+      'x-slipway-identity-signature',
+      'keep-alive',
+      'te',
+    ]) {
+      expect(headers[name], name).toBeUndefined();
+    }
+    const onlyPlatform = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/', {
+      headers: { cookie: 'slipway_a=1; slipway_b=2; slipway_c=3; slipway_d=4; slipway_e=5' },
+    });
+    expect((JSON.parse(onlyPlatform.body) as { headers: Record<string, string> }).headers.cookie).toBeUndefined();
+  });
+
+  it('retries a GET on an instance that fails, but never re-sends a POST', async () => {
+    const crashing = await TestBackend.start(dir, 'crash', (req) => req.socket.destroy());
+    try {
+      await gateway.apply([appA([crashing.endpoint, backends.a2!.endpoint])]);
+      const before = backends.a2!.seen.length;
+      const posts = [];
+      for (let i = 0; i < 4; i++) {
+        posts.push(
+          await gatewayRequest(port, 'alpha.acme.apps.localhost', '/order', { method: 'POST', body: `order ${i}` }),
+        );
+      }
+      const failed = posts.filter((r) => r.status === 502).length;
+      const postsSeen = [...crashing.seen, ...backends.a2!.seen.slice(before)].filter((r) => r.method === 'POST');
+      expect(failed).toBeGreaterThan(0);
+      expect(postsSeen).toHaveLength(4); // each POST reached exactly one instance
+      expect(posts.find((r) => r.status === 502)?.body).toContain('not answering');
+      // A new table resets nginx's view of failed peers; the crashing instance is tried again.
+      await gateway.apply([appB(), appA([crashing.endpoint, backends.a2!.endpoint])]);
+      const crashedGets = () => crashing.seen.filter((r) => r.method === 'GET').length;
+      for (let i = 0; i < 4; i++) {
+        const response = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/read');
+        expect(response.status).toBe(200);
+        expect(JSON.parse(response.body)).toMatchObject({ backend: 'a2' });
+      }
+      expect(crashedGets()).toBeGreaterThan(0);
+    } finally {
+      await crashing.close();
+    }
+  });
+
+  it('keeps a user on one instance with affinity and moves them when it goes', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint, backends.a2!.endpoint], { affinity: true })]);
+    const first = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/');
+    const cookie = String(first.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^slipway_affinity=[0-9a-f]{32}$/);
+    const home = (JSON.parse(first.body) as { backend: string }).backend;
+    for (let i = 0; i < 6; i++) {
+      const again = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/', { headers: { cookie } });
+      expect(JSON.parse(again.body)).toMatchObject({ backend: home });
+      expect(again.headers['set-cookie']).toBeUndefined();
+    }
+    const other = home === 'a1' ? 'a2' : 'a1';
+    await gateway.apply([appA([backends[other]!.endpoint], { affinity: true })]);
+    const moved = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/', { headers: { cookie } });
+    expect(moved.status).toBe(200);
+    expect(JSON.parse(moved.body)).toMatchObject({ backend: other });
+  });
+
+  it('proxies WebSockets', async () => {
+    const wsBackend = await TestBackend.start(dir, 'ws');
+    const wss = new WebSocketServer({ server: wsBackend.server });
+    wss.on('connection', (socket) =>
+      socket.on('message', (data) => socket.send(`echo ${(data as Buffer).toString('utf8')}`)),
+    );
+    try {
+      await gateway.apply([appA([wsBackend.endpoint])]);
+      const client = new WebSocket(`ws://127.0.0.1:${port}/socket`, { headers: { host: 'alpha.acme.apps.localhost' } });
+      const reply = await new Promise<string>((resolve, reject) => {
+        client.once('open', () => client.send('ping'));
+        client.once('message', (data) => resolve((data as Buffer).toString('utf8')));
+        client.once('error', reject);
+      });
+      expect(reply).toBe('echo ping');
+      client.close();
+    } finally {
+      wss.close();
+      await wsBackend.close();
+    }
+  });
+
+  it('streams request bodies to the app and streamed responses to the client', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let firstChunkArrived: () => void = () => undefined;
+    const firstChunk = new Promise<void>((resolve) => (firstChunkArrived = resolve));
+    const streaming = await TestBackend.start(dir, 'stream');
+    streaming.server.removeAllListeners('request');
+    streaming.server.on('request', (req, res) => {
+      req.once('data', () => firstChunkArrived());
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'x-accel-buffering': 'no' });
+        res.write('first|');
+        void released.then(() => res.end('second'));
+      });
+    });
+    try {
+      await gateway.apply([appA([streaming.endpoint])]);
+      const body = await new Promise<string>((resolve, reject) => {
+        const upload = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/upload',
+            headers: { host: 'alpha.acme.apps.localhost' },
+            agent: false,
+          },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => {
+              text += chunk;
+              if (text === 'first|') release(); // the app waits until the client saw the first part
+            });
+            response.on('end', () => resolve(text));
+          },
+        );
+        upload.on('error', reject);
+        upload.write('part one;');
+        // The rest of the body is sent only once the app got the first part: buffering would hang here.
+        void firstChunk.then(() => upload.end('part two'));
+      });
+      expect(body).toBe('first|second');
+    } finally {
+      await streaming.close();
+    }
+  });
+
+  it('keeps serving the working configuration when a table is rejected', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint])]);
+    const configBefore = await readFile(gateway.nginx.configFile, 'utf8');
+    const unresolvable = testRoute({
+      appId: 'app-bad',
+      host: 'bad.acme.apps.localhost',
+      upstreams: [{ kind: 'tcp', host: 'no-such-host.invalid', port: 80 }],
+    });
+    await expect(gateway.apply([appA([backends.a1!.endpoint]), unresolvable])).rejects.toThrow(/nginx rejected/);
+    await expect(
+      gateway.apply([appA([backends.a1!.endpoint]), testRoute({ appId: 'x', host: 'evil.host;}' })]),
+    ).rejects.toThrow(/not a valid host name/);
+    expect(await readFile(gateway.nginx.configFile, 'utf8')).toBe(configBefore);
+    const still = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/');
+    expect(JSON.parse(still.body)).toMatchObject({ backend: 'a1' });
+  });
+
+  it('loses no request while routes change under steady traffic', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint])]);
+    let applying = true;
+    const failures: string[] = [];
+    let done = 0;
+    const loop = async () => {
+      while (applying) {
+        try {
+          const response = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/steady');
+          if (response.status !== 200) failures.push(`status ${response.status}`);
+          done++;
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    };
+    const loops = [loop(), loop(), loop()];
+    for (let i = 0; i < 6; i++) {
+      const upstreams = i % 2 === 0 ? [backends.a2!.endpoint] : [backends.a1!.endpoint, backends.a2!.endpoint];
+      await gateway.apply([appA(upstreams), ...(i % 3 === 0 ? [appB()] : [])]);
+    }
+    applying = false;
+    await Promise.all(loops);
+    expect(failures).toEqual([]);
+    expect(done).toBeGreaterThan(0);
+  });
+});
