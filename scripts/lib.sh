@@ -44,3 +44,34 @@ ensure_web_build() {
     npx next build >/tmp/slipway-next-build.log 2>&1 || { cat /tmp/slipway-next-build.log >&2; return 1; }
   fi
 }
+
+# Puts `slipway` on the PATH, also inside IDE terminals: their sandbox sees /usr but not this
+# repository, so a symlink to bin/slipway would dangle there. Instead the CLI's one-file bundle is
+# copied to /usr/local/lib/slipway and a two-line launcher goes to /usr/local/bin. Idempotent:
+# writes only what is missing or different; leaves a /usr/local/bin/slipway it did not write alone.
+SLIPWAY_CLI_MARK='# Installed by Slipway (scripts/lib.sh ensure_cli_on_path); see docs/cli.md.'
+ensure_cli_on_path() {
+  cd "$REPO_ROOT"
+  bin/slipway --help >/dev/null # builds node_modules/.cache/slipway-cli/slipway.mjs when stale
+  local bundle="node_modules/.cache/slipway-cli/slipway.mjs"
+  local lib_dir=/usr/local/lib/slipway launcher=/usr/local/bin/slipway
+  if ! mkdir -p "$lib_dir" 2>/dev/null || [ ! -w "$lib_dir" ] || [ ! -w /usr/local/bin ]; then
+    log "cannot write /usr/local: run bin/slipway from the repository (or npx slipway) instead"
+    return 0
+  fi
+  if ! cmp -s "$bundle" "$lib_dir/slipway.mjs"; then
+    cp "$bundle" "$lib_dir/slipway.mjs.tmp" && chmod 644 "$lib_dir/slipway.mjs.tmp"
+    mv -f "$lib_dir/slipway.mjs.tmp" "$lib_dir/slipway.mjs"
+  fi
+  local text
+  text=$(printf '#!/bin/sh\n%s\nexec node %s/slipway.mjs "$@"' "$SLIPWAY_CLI_MARK" "$lib_dir")
+  [ "$(cat "$launcher" 2>/dev/null)" = "$text" ] && return 0
+  if [ -e "$launcher" ] || [ -L "$launcher" ]; then
+    if ! grep -qF "$SLIPWAY_CLI_MARK" "$launcher" 2>/dev/null; then
+      log "leaving $launcher alone: it was not installed by Slipway"
+      return 0
+    fi
+  fi
+  printf '%s\n' "$text" >"$launcher.tmp" && chmod 755 "$launcher.tmp" && mv -f "$launcher.tmp" "$launcher"
+  log "installed the slipway CLI as $launcher"
+}

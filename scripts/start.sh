@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_debian_packages "${PLATFORM_PACKAGES[@]}"
 ensure_node_modules
+ensure_cli_on_path
 ensure_web_build
 cd "$REPO_ROOT"
 export NODE_ENV=production
