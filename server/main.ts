@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { previewOriginOf, readConfig, type PlatformConfig } from './config';
+import { appOriginOf, previewOriginOf, readConfig, type PlatformConfig } from './config';
 import { DisposableStore, toDisposable } from './core/disposable';
 import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
@@ -24,6 +24,10 @@ import { PythonLanguageServers } from './languages/python-language-server';
 import { PreviewAccess } from './preview/preview-access';
 import { PreviewProxy } from './preview/preview-proxy';
 import { PreviewService } from './preview/preview-service';
+import { AppLoginIssuer } from './gateway/app-login-issuer';
+import { AppSessions } from './gateway/app-sessions';
+import { Gateway } from './gateway/gateway';
+import { LateAppWaker } from './gateway/late-app-waker';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
 import { writeSandboxIdentityFiles } from './workspace/sandbox';
 import { ProjectService } from './workspace/project-service';
@@ -36,6 +40,8 @@ export interface Platform {
   api: Hono<ApiEnv>;
   server: Server | undefined;
   bootstrap: BootstrapResult;
+  /** The app gateway (nginx + control plane) when started with `gateway: true`. */
+  gateway: Gateway | undefined;
   dispose(): Promise<void>;
 }
 
@@ -47,6 +53,8 @@ export interface StartOptions {
   log?: Logger;
   /** Replaces the Java and Python toolchains (tests of the preview layer alone). */
   toolchains?: ToolchainRegistry;
+  /** Runs the app gateway (nginx on config.gateway.port); tests leave it off unless they need it. */
+  gateway?: boolean;
 }
 
 /** The composition root: builds every service in dependency order and wires the roles. */
@@ -92,6 +100,26 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       log,
     });
 
+    const appSessions = new AppSessions(db);
+    // The farm routes through the gateway and the gateway wakes apps through the farm: bound later.
+    const appWaker = new LateAppWaker();
+    const gateway = options.gateway
+      ? owner.add(
+          await Gateway.start({
+            dataDir: config.dataDir,
+            nginxPath: config.gateway.nginxPath,
+            listenHost: config.host,
+            listenPort: config.gateway.port,
+            appsUrl: config.gateway.appsUrl,
+            publicUrl: config.publicUrl,
+            sessions: appSessions,
+            identity,
+            waker: appWaker,
+            log,
+          }),
+        )
+      : undefined;
+
     const api = createApiApp({
       identity,
       sessions,
@@ -102,6 +130,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       previews,
       previewAccess,
       previewOriginOf: originOf,
+      appLogin: new AppLoginIssuer(db, appSessions, (app, tenant) => appOriginOf(config, app, tenant)),
       publicUrl: config.publicUrl,
       limits: config.limits,
       stagingRoot,
@@ -122,7 +151,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const server = options.listen
       ? await listen(config, { api, sockets, previewProxy, web: options.web }, log, owner)
       : undefined;
-    return { config, api, server, bootstrap, dispose: () => owner.dispose() };
+    return { config, api, server, bootstrap, gateway, dispose: () => owner.dispose() };
   } catch (error) {
     await owner.dispose();
     throw error;
@@ -199,7 +228,7 @@ async function runFromCommandLine(): Promise<void> {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const log = createConsoleLogger();
   const config = readConfig(process.argv.slice(2), process.env, repoRoot);
-  const platform = await startPlatform(config, { web: true, listen: true, log });
+  const platform = await startPlatform(config, { web: true, listen: true, gateway: true, log });
   if (platform.bootstrap.generatedPassword) {
     process.stdout.write(
       `\nFirst start: sign in as ${config.admin.email} with the password\n\n    ${platform.bootstrap.generatedPassword}\n\n` +

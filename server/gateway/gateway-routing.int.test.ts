@@ -8,6 +8,7 @@ import { createConsoleLogger } from '../core/logger';
 import { openDatabase } from '../db/database';
 import type { Database } from '../db/schema';
 import type { AppRoute, AppWaker } from '../farm/routing';
+import { AppSessions } from './app-sessions';
 import { Gateway } from './gateway';
 import { freePort, gatewayRequest, tempDir, TestBackend, testRoute } from './gateway-test-support';
 
@@ -36,7 +37,7 @@ describe('gateway routing through a real nginx', () => {
       listenPort: port,
       appsUrl: new URL(`http://apps.localhost:${port}`),
       publicUrl: new URL('http://slipway.test'),
-      db,
+      sessions: new AppSessions(db),
       identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
       waker: unusedWaker,
       log: createConsoleLogger({ quiet: true }),

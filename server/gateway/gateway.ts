@@ -1,14 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import { DisposableStore, toDisposable, type Disposable } from '../core/disposable';
 import type { Logger } from '../core/logger';
-import type { Database } from '../db/schema';
 import type { AppRoute, AppWaker, RouteSink } from '../farm/routing';
 import type { IdentityService } from '../identity/identity-service';
 import { Activator } from './activator';
 import { AppAccessChecker } from './app-access';
-import { AppSessions } from './app-sessions';
+import type { AppSessions } from './app-sessions';
 import { ControlServer } from './control-server';
 import { GatewayRouter } from './gateway-router';
 import { IdentitySigner } from './identity-signer';
@@ -27,7 +25,8 @@ export interface GatewayOptions {
   appsUrl: URL;
   /** The platform's public URL, where the login hop sends users to sign in. */
   publicUrl: URL;
-  db: Kysely<Database>;
+  /** App-host sessions, shared with the platform's half of the login hop. */
+  sessions: AppSessions;
   identity: Pick<IdentityService, 'rolesIn' | 'getUser'>;
   waker: AppWaker;
   log: Logger;
@@ -69,7 +68,7 @@ export class Gateway implements RouteSink, Disposable {
     const owner = new DisposableStore();
     try {
       const signer = await IdentitySigner.load(layout.keyFile);
-      const sessions = new AppSessions(options.db);
+      const sessions = options.sessions;
       const nginx = new NginxProcess({
         nginxPath: options.nginxPath,
         prefixDir: layout.prefixDir,

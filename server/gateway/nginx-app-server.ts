@@ -70,7 +70,6 @@ function authLocations(options: NginxConfigOptions): string[] {
     '  }',
     // Not signed in: the control plane starts the login hop, keeping the original URI as the return path.
     '  location @slipway_login {',
-    '    proxy_pass http://slipway_control;',
     '    proxy_pass_request_body off;',
     indent(controlProxy(options), 4),
     '    proxy_set_header Content-Length "";',
@@ -99,9 +98,8 @@ function controlProxy(options: NginxConfigOptions): string {
     `proxy_set_header X-Forwarded-Proto ${options.publicScheme};`,
     'proxy_set_header X-Forwarded-For $remote_addr;',
     'proxy_set_header X-Slipway-Intent "";',
-  ]
-    .filter((line, index, lines) => lines.indexOf(line) === index)
-    .join('\n');
+    'proxy_set_header X-Slipway-App-Session "";',
+  ].join('\n');
 }
 
 function appProxy(route: AppRoute, options: NginxConfigOptions, guarded: boolean): string {

@@ -8,10 +8,12 @@ import type { TemplateCatalog } from '../workspace/template-catalog';
 import type { TerminalService } from '../workspace/terminal-service';
 import type { PreviewAccess } from '../preview/preview-access';
 import type { PreviewService } from '../preview/preview-service';
+import type { AppLoginIssuer } from '../gateway/app-login-issuer';
 import type { ApiEnv } from './api-env';
 import { requireAuth } from './auth-middleware';
 import { errorToProblem, problemResponse } from './problem';
 import { loginRoutes, sessionRoutes } from './routes/auth-routes';
+import { gatewayRoutes } from './routes/gateway-routes';
 import { fileRoutes } from './routes/file-routes';
 import { gitRoutes } from './routes/git-routes';
 import { previewRoutes } from './routes/preview-routes';
@@ -30,6 +32,8 @@ export interface ApiDeps {
   previews: PreviewService;
   previewAccess: PreviewAccess;
   previewOriginOf: (projectId: string) => string;
+  /** Issues login codes for app hosts (the gateway's login hop). */
+  appLogin: AppLoginIssuer;
   publicUrl: URL;
   limits: WorkspaceLimits;
   stagingRoot: string;
@@ -48,6 +52,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   };
 
   api.route('/', loginRoutes(authDeps));
+  api.route('/', gatewayRoutes({ sessions: deps.sessions, issuer: deps.appLogin }));
   api.use('*', requireAuth(deps.sessions, deps.publicUrl));
   api.route('/', sessionRoutes(authDeps));
   api.route('/', tenantRoutes({ identity: deps.identity, maxJsonBytes }));
