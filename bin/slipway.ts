@@ -1,4 +1,5 @@
 import { runCli } from './cli/run-cli';
+import { promptSecret } from './cli/secret-prompt';
 
 const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
@@ -14,4 +15,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   err: (line) => process.stderr.write(`${line}\n`),
   fetch,
   signal: abort.signal,
+  ...(process.stdin.isTTY ? { promptSecret } : {}),
 });

@@ -16,6 +16,8 @@ export interface CliContext {
   fetch: typeof fetch;
   /** Ends long-running commands (`logs --follow`) on Ctrl+C. */
   signal?: AbortSignal;
+  /** Asks for a secret without echo; absent when there is no terminal to ask on. */
+  promptSecret?: (question: string) => Promise<string>;
 }
 
 /** Parsed values of one command line. */

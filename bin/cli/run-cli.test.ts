@@ -189,6 +189,30 @@ describe('slipway login', () => {
     });
   });
 
+  it('asks for the password on a terminal instead of taking it from the command line', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/login': () => json(SESSION, { 'set-cookie': 'slipway_session=s; Path=/' }),
+      'POST /api/v1/tokens': () => json({ id: 'k', name: 'cli', token: 'prompted-token' }),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+      'GET /api/v1/session': () => json(SESSION),
+    });
+    const asked: string[] = [];
+    const ctx: CliContext = {
+      env: { HOME: home },
+      cwd: home,
+      out: () => undefined,
+      err: () => undefined,
+      fetch: server.fetch,
+      promptSecret: (question) => {
+        asked.push(question);
+        return Promise.resolve('typed secret');
+      },
+    };
+    expect(await runCli(['login', '--url', 'http://p.test', '--email', 'dev@acme.test'], ctx)).toBe(0);
+    expect(asked).toEqual(['Password: ']);
+    expect(server.seen[0]?.body).toBe('{"email":"dev@acme.test","password":"typed secret"}');
+  });
+
   it('needs a password or a token (usage error, exit 2)', async () => {
     const { code, err } = await run(['login', '--url', 'http://x.test', '--email', 'a@b.test'], fakeServer({}).fetch);
     expect(code).toBe(2);

@@ -14,7 +14,11 @@ export const loginCommand: Command = {
     options: {
       url: { type: 'string', valueName: 'URL', description: 'Server URL (default: $SLIPWAY_URL)' },
       email: { type: 'string', valueName: 'EMAIL', description: 'Your e-mail address' },
-      password: { type: 'string', valueName: 'PASSWORD', description: 'Your password' },
+      password: {
+        type: 'string',
+        valueName: 'PASSWORD',
+        description: 'Your password (asked for when omitted on a terminal)',
+      },
       token: { type: 'string', valueName: 'TOKEN', description: 'Save this existing API token instead of signing in' },
     },
     notes: [
@@ -28,7 +32,9 @@ export const loginCommand: Command = {
     const url = normaliseUrl(rawUrl);
     const given = stringOption(args, 'token');
     const email = stringOption(args, 'email');
-    const password = stringOption(args, 'password');
+    let password = stringOption(args, 'password');
+    // Asked for rather than typed on the command line, where shell history would keep it.
+    if (!given && email && !password && ctx.promptSecret) password = await ctx.promptSecret('Password: ');
     if (!given && (!email || !password)) {
       throw new UsageError('login: give --email and --password, or --token', 'login');
     }
