@@ -116,6 +116,41 @@ export class AppRecords {
     });
   }
 
+  /** Inserts a version read from a backup, keeping its number, state and log. */
+  async restoreVersion(
+    appId: string,
+    entry: {
+      number: number;
+      state: 'ready' | 'failed';
+      health: string;
+      source: VersionSource;
+      commit: string | null;
+      artifact: { hash: string; bytes: number } | null;
+      manifest: string;
+      buildLog: string;
+      createdAt: string;
+    },
+    createdBy: string,
+  ): Promise<VersionRow> {
+    const row: VersionRow = {
+      id: newId(),
+      app_id: appId,
+      number: entry.number,
+      state: entry.state,
+      health: entry.health,
+      source: entry.source,
+      commit_sha: entry.commit,
+      artifact_hash: entry.artifact?.hash ?? null,
+      artifact_bytes: entry.artifact?.bytes ?? null,
+      manifest: entry.manifest,
+      build_log: entry.buildLog,
+      created_by: createdBy,
+      created_at: entry.createdAt,
+    };
+    await this.db.insertInto('app_versions').values(row).execute();
+    return row;
+  }
+
   /** Records the end of a version's build: ready with its artifact, or failed. */
   async finishVersion(
     versionId: string,

@@ -49,6 +49,8 @@ export interface RegistryServiceDeps {
   limits: SourceLimits;
   /** Scratch space for uploads being received (emptied by the publisher's recover). */
   uploadRoot: string;
+  /** Called after an app was deleted (e.g. to drop a kept source bundle). */
+  onDidDeleteApp?: (appId: string) => Promise<void>;
 }
 
 /** Apps, versions and publishes, with the tenant's roles checked on every call. */
@@ -163,6 +165,7 @@ export class RegistryService {
       await this.deps.deployments.retire(app.id);
       await this.deps.records.deleteApp(app.id);
       for (const hash of hashes) if (hash) await this.collectArtifact(hash);
+      await this.deps.onDidDeleteApp?.(app.id);
     } finally {
       claim.release();
     }
@@ -205,19 +208,19 @@ export class RegistryService {
   /** Serves an earlier ready version: `number`, or by default the newest ready one older than the active. */
   async rollback(principal: Principal, appId: string, number?: number): Promise<AppDto> {
     const app = await this.open(principal, appId, MANAGE_ROLES);
-    if (number !== undefined) return this.switchTo(app, number);
+    if (number !== undefined) return this.serve(app, number);
     const versions = await this.deps.records.versions(app.id);
     const active = versions.find((v) => v.id === app.active_version_id);
     const target = versions.find(
       (v) => v.state === 'ready' && v.health !== 'unhealthy' && (!active || v.number < active.number),
     );
     if (!target) throw conflict('There is no earlier ready version to roll back to.', { reason: 'no-earlier-version' });
-    return this.switchTo(app, target.number);
+    return this.serve(app, target.number);
   }
 
   /** Serves a chosen ready version (a newer one after a rollback, or any other). */
   async promote(principal: Principal, appId: string, number: number): Promise<AppDto> {
-    return this.switchTo(await this.open(principal, appId, MANAGE_ROLES), number);
+    return this.serve(await this.open(principal, appId, MANAGE_ROLES), number);
   }
 
   async instances(principal: Principal, appId: string): Promise<InstanceDto[]> {
@@ -244,7 +247,8 @@ export class RegistryService {
     return row;
   }
 
-  private async switchTo(app: AppRow, number: number): Promise<AppDto> {
+  /** Serves a ready version of an app the caller has already checked access to (rollback, promote, import). */
+  async serve(app: AppRow, number: number): Promise<AppDto> {
     const claim = this.deps.publisher.claim(app.id);
     try {
       const row = await this.versionOf(app, number);

@@ -11,6 +11,7 @@ import type { Database } from '../db/schema';
 import type { ApiEnv } from '../http/api-env';
 import { errorToProblem, problemResponse } from '../http/problem';
 import { appRoutes } from '../http/routes/app-routes';
+import { backupRoutes } from '../http/routes/backup-routes';
 import { publishRoutes } from '../http/routes/publish-routes';
 import { IdentityService } from '../identity/identity-service';
 import type { Principal } from '../identity/principal';
@@ -22,6 +23,7 @@ import { ProjectService } from '../workspace/project-service';
 import { TemplateCatalog } from '../workspace/template-catalog';
 import { AppRecords } from './app-records';
 import { ArtifactStore } from './artifact-store';
+import { BackupService } from './backup-service';
 import { Publisher } from './publisher';
 import { RegistryService } from './registry-service';
 import { RegistryTestDeployments } from './registry-test-deployments';
@@ -45,6 +47,7 @@ export interface RegistryTestKit {
   artifacts: ArtifactStore;
   publisher: Publisher;
   registry: RegistryService;
+  backups: BackupService;
   deployments: RegistryTestDeployments;
   api: Hono<ApiEnv>;
   /** A member of a tenant (created when new) with the roles, as a principal. */
@@ -95,6 +98,17 @@ export async function startRegistryTestKit(
     projects,
     limits: TEST_LIMITS,
     uploadRoot: path.join(dataDir, 'publish', 'uploads'),
+    onDidDeleteApp: (appId) => backups.forget(appId),
+  });
+  const backups: BackupService = new BackupService({
+    registry,
+    records,
+    artifacts,
+    identity,
+    projects,
+    workRoot: path.join(dataDir, 'publish', 'backups'),
+    bundleRoot: path.join(dataDir, 'registry', 'sources'),
+    limits: { maxBackupBytes: 16 << 20, maxArtifactBytes: TEST_LIMITS.maxProjectBytes, maxEntries: 10_000 },
   });
   const principals = new Map<string, Principal>();
   const api = new Hono<ApiEnv>().basePath('/api/v1');
@@ -106,6 +120,7 @@ export async function startRegistryTestKit(
   });
   api.route('/', publishRoutes({ registry, maxJsonBytes: 1 << 20 }));
   api.route('/', appRoutes({ registry, maxJsonBytes: 1 << 20 }));
+  api.route('/', backupRoutes({ backups }));
   api.onError((error) => errorToProblem(error, (message, cause) => console.error(message, cause)));
 
   return {
@@ -117,6 +132,7 @@ export async function startRegistryTestKit(
     artifacts,
     publisher,
     registry,
+    backups,
     deployments,
     api,
     async member(tenantSlug, email, roles) {
