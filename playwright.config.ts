@@ -39,6 +39,8 @@ export default defineConfig({
       SLIPWAY_ADMIN_EMAIL: 'admin@e2e.test',
       SLIPWAY_ADMIN_PASSWORD: 'e2e admin password',
       SLIPWAY_PUBLIC_URL: baseURL,
+      // Published apps (e2e/publish.spec.ts) on their own port, apart from a dev platform's 8080.
+      SLIPWAY_GATEWAY_PORT: process.env.SLIPWAY_E2E_GATEWAY_PORT ?? '3218',
     },
   },
 });
