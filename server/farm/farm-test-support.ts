@@ -13,7 +13,11 @@ import { openDatabase } from '../db/database';
 import type { Database } from '../db/schema';
 import { parseAppManifest, type AppManifest } from '../protocol/app-manifest';
 import type { ToolchainRegistry } from '../toolchain/toolchains';
+import type { Logger } from '../core/logger';
 import type { VersionToServe } from './deployments';
+import { ProcessDriver } from './drivers/process-driver';
+import { Farm } from './farm';
+import type { FarmOptions, FarmTiming } from './farm-options';
 import type { InstanceEndpoint } from './driver';
 import type { AppRoute, RouteSink } from './routing';
 
@@ -205,4 +209,75 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+/** A logger for tests: collects lines instead of printing them. */
+export function collectingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (message) => void lines.push(`info ${message}`),
+    warn: (message) => void lines.push(`warn ${message}`),
+    error: (message, error) => void lines.push(`error ${message} ${error instanceof Error ? error.message : ''}`),
+  };
+}
+
+/** Quick timings so the tests do not wait for production defaults. */
+export const TEST_FARM_TIMING: Partial<FarmTiming> = {
+  backoffMs: [100, 200],
+  crashLoopExits: 3,
+  crashLoopWindowMs: 120_000,
+  readyTimeoutMs: 30_000,
+  drainMs: 300,
+  stopGraceMs: 1_000,
+  scaleTickMs: 100,
+};
+
+/** Builds Farms over one database and folder, each with its own driver (as a restarted platform would). */
+export async function farmFixture(
+  root: string,
+  toolchains: ToolchainRegistry,
+): Promise<{
+  data: FarmTestDatabase;
+  makeFarm: (
+    overrides?: Partial<FarmOptions>,
+  ) => Promise<{ farm: Farm; sink: RecordingRouteSink; driver: ProcessDriver }>;
+}> {
+  const data = await FarmTestDatabase.open(root);
+  const makeFarm = async (overrides: Partial<FarmOptions> = {}) => {
+    const driver = await ProcessDriver.create({ stateRoot: path.join(root, 'driver') });
+    const sink = new RecordingRouteSink();
+    const farm = new Farm({
+      db: data.db,
+      driver,
+      toolchains,
+      routes: sink,
+      runRoot: path.join(root, 'run'),
+      appDataRoot: path.join(root, 'app-data'),
+      hostOf: (app, tenant) => `${app}.${tenant}.apps.localhost`,
+      log: collectingLogger(),
+      timing: TEST_FARM_TIMING,
+      ...overrides,
+    });
+    return { farm, sink, driver };
+  };
+  return { data, makeFarm };
+}
+
+/** Activates a version the way the registry does (commit = set active_version_id), recording stages. */
+export async function activateVersion(
+  farm: Farm,
+  data: FarmTestDatabase,
+  version: VersionToServe,
+  options: { onCommit?: () => Promise<void> | void } = {},
+): Promise<string[]> {
+  const stages: string[] = [];
+  await farm.activate(version, {
+    commit: async () => {
+      await options.onCommit?.();
+      await data.commitOf(version)();
+    },
+    progress: (stage, state) => stages.push(`${stage} ${state}`),
+  });
+  return stages;
 }

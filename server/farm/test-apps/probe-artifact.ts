@@ -6,7 +6,10 @@ import type { AppManifest } from '../../protocol/app-manifest';
 const PROBE_APP = fileURLToPath(new URL('./probe_app.py', import.meta.url));
 
 /** Turns a copy of python-hello into the probe app (see probe_app.py), labelled `label`. */
-export function probeApp(label: string, scaling?: Partial<AppManifest['scaling']>) {
+export function probeApp(
+  label: string,
+  options: { scaling?: Partial<AppManifest['scaling']>; env?: Record<string, string> } = {},
+) {
   return async (projectDir: string, manifest: AppManifest): Promise<AppManifest> => {
     for (const entry of await readdir(projectDir)) {
       if (entry.endsWith('.py')) await rm(path.join(projectDir, entry));
@@ -16,8 +19,8 @@ export function probeApp(label: string, scaling?: Partial<AppManifest['scaling']
       ...manifest,
       name: 'probe',
       entry: 'probe_app:app',
-      env: { PROBE_LABEL: label },
-      scaling: { ...manifest.scaling, ...scaling },
+      env: { PROBE_LABEL: label, ...options.env },
+      scaling: { ...manifest.scaling, ...options.scaling },
     };
     await writeFile(path.join(projectDir, 'slipway.json'), JSON.stringify(edited));
     return edited;

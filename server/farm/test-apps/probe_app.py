@@ -1,8 +1,11 @@
 """A WSGI app for the farm's tests: answers /, and probes what its sandbox lets it do."""
 
 import os
+import signal
 import socket
 import sys
+import threading
+import time
 from urllib.parse import parse_qs
 
 
@@ -38,5 +41,20 @@ def read(path):
     except OSError as error:
         return "denied: %s" % error
 
+
+def crash_later(delay_ms):
+    """Kills the whole instance (gunicorn's master) a while after start-up: a crash after ready."""
+    time.sleep(delay_ms / 1000)
+    print("probe: crashing the instance", flush=True)
+    os.kill(os.getppid(), signal.SIGKILL)
+
+
+if os.environ.get("PROBE_CRASH_AFTER_MS"):
+    threading.Thread(target=crash_later, args=(int(os.environ["PROBE_CRASH_AFTER_MS"]),), daemon=True).start()
+if os.environ.get("PROBE_BROKEN"):
+    # Exit code 3 tells gunicorn's master that the worker cannot boot: the master stops too,
+    # so the instance never answers (an import error alone would be answered with a 500 page).
+    print("probe: broken on purpose", flush=True)
+    os._exit(3)
 
 print("probe app loaded", file=sys.stderr, flush=True)

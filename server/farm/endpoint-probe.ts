@@ -1,0 +1,41 @@
+import { request } from 'node:http';
+import type { InstanceEndpoint } from './driver';
+
+const PROBE_TIMEOUT_MS = 2_000;
+const PROBE_INTERVAL_MS = 25;
+
+/** True when the endpoint answers an HTTP GET of `path` with any status. */
+export function answers(endpoint: InstanceEndpoint, path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const target =
+      endpoint.kind === 'unix' ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };
+    const probe = request({ ...target, path, method: 'GET', timeout: PROBE_TIMEOUT_MS }, (response) => {
+      response.resume();
+      resolve(true);
+    });
+    probe.on('error', () => resolve(false));
+    probe.on('timeout', () => probe.destroy());
+    probe.end();
+  });
+}
+
+/** Why waiting for an instance to answer ended without an answer. */
+export type ProbeFailure = 'timeout' | 'aborted';
+
+/** Polls until the endpoint answers (undefined), the deadline passes or `signal` aborts. */
+export async function waitUntilAnswers(
+  endpoint: InstanceEndpoint,
+  path: string,
+  options: { timeoutMs: number; signal: AbortSignal },
+): Promise<ProbeFailure | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (!options.signal.aborted) {
+    if (await answers(endpoint, path)) return undefined;
+    if (Date.now() >= deadline) return 'timeout';
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, PROBE_INTERVAL_MS);
+      options.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+  return 'aborted';
+}
