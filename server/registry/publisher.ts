@@ -62,11 +62,22 @@ export class Publisher implements Disposable {
 
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** Empties the scratch space (a crash may have left checkouts) and settles interrupted publishes. */
-  async recover(): Promise<void> {
+  /**
+   * Call once at start, before any publish: empties the scratch space (a crash may have left
+   * checkouts), settles interrupted publishes, and deletes artifacts no version refers to (a crash
+   * between packaging and recording the version). Returns how many artifacts it deleted.
+   */
+  async recover(): Promise<number> {
     await rm(this.deps.workRoot, { recursive: true, force: true });
     await mkdir(this.deps.workRoot, { recursive: true });
     await this.deps.records.settleInterrupted();
+    let collected = 0;
+    for (const hash of await this.deps.artifacts.list()) {
+      if (await this.deps.records.artifactInUse(hash)) continue;
+      await this.deps.artifacts.remove(hash);
+      collected++;
+    }
+    return collected;
   }
 
   /** Whether a publish (or a rollback) of the app is under way. */

@@ -257,7 +257,10 @@ describe('recovery', () => {
       createdBy: developer.userId,
     });
     await kit.records.updateOperation(operation, { stage: 'health', versionId: version.id });
-    await kit.publisher.recover();
+    // An artifact packed just before the crash, which no version recorded.
+    const stray = await kit.artifacts.pack(projectDir);
+    expect(await kit.publisher.recover()).toBe(1);
+    expect(await kit.artifacts.has(stray.hash)).toBe(false);
     expect((await kit.records.versionById(version.id))?.state).toBe('failed');
     expect((await kit.records.app(appId))?.active_version_id).toBe(app.active_version_id);
     const row = await kit.db
