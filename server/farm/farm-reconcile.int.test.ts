@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JavaToolchain } from '../toolchain/java/java-toolchain';
+import { PythonToolchain } from '../toolchain/python/python-toolchain';
+import type { ToolchainRegistry } from '../toolchain/toolchains';
+import { appProcessesOf, listProcesses } from './drivers/process-table';
+import {
+  activateVersion,
+  buildArtifact,
+  eventually,
+  farmFixture,
+  httpGet,
+  type FarmTestDatabase,
+} from './farm-test-support';
+import { probeApp } from './test-apps/probe-artifact';
+
+let root: string;
+let python: PythonToolchain;
+let java: JavaToolchain;
+let toolchains: ToolchainRegistry;
+let data: FarmTestDatabase;
+let makeFarm: Awaited<ReturnType<typeof farmFixture>>['makeFarm'];
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'slipway-farm-reconcile-'));
+  python = new PythonToolchain();
+  // The Java tests' launcher cache: the launcher is compiled once per machine.
+  java = await JavaToolchain.create({ cacheDir: path.join(tmpdir(), 'slipway-java-toolchain-test-cache') });
+  toolchains = { python, java };
+  ({ data, makeFarm } = await farmFixture(root, toolchains));
+}, 180_000);
+
+afterAll(async () => {
+  await data.db.destroy();
+  await python.dispose();
+  await java.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function rowStates(appId: string): Promise<string[]> {
+  const rows = await data.db
+    .selectFrom('instances')
+    .innerJoin('app_versions', 'app_versions.id', 'instances.version_id')
+    .select(['app_versions.number', 'instances.state'])
+    .where('instances.app_id', '=', appId)
+    .execute();
+  return rows.map((row) => `v${row.number} ${row.state}`).sort();
+}
+
+describe('Farm reconciliation after a platform crash', () => {
+  it('adopts the active version’s live instance, removes the half-published version, never routes two', async () => {
+    const appId = await data.addApp('ledger', 'python');
+    const v1 = await data.addVersion(
+      appId,
+      1,
+      await buildArtifact(toolchains, 'python-hello', root, probeApp('one', { scaling: { min: 1 } })),
+    );
+    const v2 = await data.addVersion(
+      appId,
+      2,
+      await buildArtifact(toolchains, 'python-hello', root, probeApp('two', { scaling: { min: 1 } })),
+    );
+
+    const first = await makeFarm({ keepInstancesOnDispose: true });
+    await first.farm.start([]);
+    await activateVersion(first.farm, data, v1);
+    const v1Endpoint = first.sink.current(appId)?.upstreams[0];
+    if (!v1Endpoint) throw new Error('v1 is not routed');
+    // The platform "crashes" while v2 waits for its commit: v2's instance runs, v1 still serves.
+    let reachedCommit = false;
+    void activateVersion(first.farm, data, v2, {
+      onCommit: () => {
+        reachedCommit = true;
+        return new Promise<void>(() => undefined);
+      },
+    }).catch(() => undefined);
+    await eventually(() => reachedCommit);
+    expect(await rowStates(appId)).toEqual(['v1 ready', 'v2 ready']);
+    await first.farm.dispose(); // keeps instances, like a crash (SIGKILL) would
+
+    const second = await makeFarm({ keepInstancesOnDispose: true });
+    await second.farm.start([v1]);
+    expect(second.sink.tables.every((table) => table.filter((route) => route.appId === appId).length <= 1)).toBe(true);
+    expect(second.sink.tables.flat().some((route) => route.versionNumber === 2)).toBe(false);
+    expect(second.sink.current(appId)?.upstreams).toEqual([v1Endpoint]);
+    expect((await httpGet(v1Endpoint, '/')).body).toBe('one /app/data');
+    expect(await rowStates(appId)).toEqual(['v1 ready', 'v2 stopped']);
+    expect(await second.driver.list()).toHaveLength(1);
+    await second.farm.dispose();
+
+    // The instance dies while no platform runs: the next start replaces it.
+    const [handle] = await second.driver.list();
+    const keeper = Number(handle?.split(':')[1]);
+    expect(appProcessesOf(keeper, await listProcesses()).length).toBeGreaterThan(0);
+    process.kill(keeper, 'SIGKILL');
+    await eventually(async () => !(await listProcesses()).some((p) => p.pid === keeper && p.state !== 'Z'));
+
+    const third = await makeFarm();
+    await third.farm.start([v1]);
+    const replacement = third.sink.current(appId)?.upstreams[0];
+    if (!replacement) throw new Error('v1 was not restarted');
+    expect((await httpGet(replacement, '/')).body).toBe('one /app/data');
+    expect(await rowStates(appId)).toEqual(['v1 crashed', 'v1 ready', 'v2 stopped']);
+    await third.farm.dispose();
+    expect(await rowStates(appId)).toEqual(['v1 crashed', 'v1 stopped', 'v2 stopped']);
+    expect(await third.driver.list()).toEqual([]);
+  });
+
+  it('serves a Java app on embedded Tomcat, with session affinity', async () => {
+    const appId = await data.addApp('greeter', 'java');
+    const version = await data.addVersion(appId, 1, await buildArtifact(toolchains, 'java-hello', root));
+    const { farm, sink } = await makeFarm();
+    await farm.start([]);
+    try {
+      await activateVersion(farm, data, version);
+      const route = sink.current(appId);
+      expect(route).toMatchObject({ versionNumber: 1, affinity: true });
+      const upstream = route?.upstreams[0];
+      if (!upstream) throw new Error('not routed');
+      const answer = await httpGet(upstream, '/hello?name=Farm');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain('Farm');
+    } finally {
+      await farm.dispose();
+    }
+  });
+});
