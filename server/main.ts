@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
 import { appOriginOf, previewOriginOf, readConfig, type PlatformConfig } from './config';
 import { DisposableStore, toDisposable } from './core/disposable';
 import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
+import type { Database } from './db/schema';
 import { createApiApp } from './http/api-app';
 import type { ApiEnv } from './http/api-env';
 import { registerLanguageSocket } from './http/routes/language-routes';
@@ -20,6 +22,9 @@ import { IdentityService } from './identity/identity-service';
 import { LoginThrottle } from './identity/login-throttle';
 import type { PasswordHashCost } from './identity/password';
 import { SessionService } from './identity/session-service';
+import { ProcessDriver } from './farm/drivers/process-driver';
+import { Farm } from './farm/farm';
+import type { RouteSink } from './farm/routing';
 import { PythonLanguageServers } from './languages/python-language-server';
 import { PreviewAccess } from './preview/preview-access';
 import { PreviewProxy } from './preview/preview-proxy';
@@ -29,7 +34,7 @@ import { AppSessions } from './gateway/app-sessions';
 import { Gateway } from './gateway/gateway';
 import { LateAppWaker } from './gateway/late-app-waker';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
-import { writeSandboxIdentityFiles } from './workspace/sandbox';
+import { writeSandboxIdentityFiles, type SandboxIdentityFiles } from './workspace/sandbox';
 import { ProjectService } from './workspace/project-service';
 import { TemplateCatalog } from './workspace/template-catalog';
 import { TerminalService } from './workspace/terminal-service';
@@ -120,6 +125,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
         )
       : undefined;
 
+    const farm = await createFarm(config, { db, toolchains, identityFiles, routes: gateway, log }, owner);
+    appWaker.bind(farm);
+
     const api = createApiApp({
       identity,
       sessions,
@@ -156,6 +164,44 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     await owner.dispose();
     throw error;
   }
+}
+
+/**
+ * The farm with the process driver (the embedded default). Its instances outlive a platform crash
+ * and are reconciled by `farm.start(activeVersions)` once the registry can list the active
+ * versions (decision 009); a graceful shutdown stops them.
+ */
+async function createFarm(
+  config: PlatformConfig,
+  deps: {
+    db: Kysely<Database>;
+    toolchains: ToolchainRegistry;
+    identityFiles: SandboxIdentityFiles;
+    routes: RouteSink | undefined;
+    log: Logger;
+  },
+  owner: DisposableStore,
+): Promise<Farm> {
+  if (config.farm.driver !== 'process') {
+    throw new Error(`SLIPWAY_FARM_DRIVER=${config.farm.driver} is not wired into the platform yet`);
+  }
+  const farmRoot = path.join(config.dataDir, 'farm');
+  const driver = owner.add(
+    await ProcessDriver.create({ stateRoot: path.join(farmRoot, 'process'), identityFiles: deps.identityFiles }),
+  );
+  return owner.add(
+    new Farm({
+      db: deps.db,
+      driver,
+      toolchains: deps.toolchains,
+      // Without the gateway (tests of other layers) nothing routes app traffic.
+      routes: deps.routes ?? { apply: () => Promise.resolve() },
+      runRoot: path.join(config.dataDir, 'run', 'apps'),
+      appDataRoot: path.join(farmRoot, 'app-data'),
+      hostOf: (app, tenant) => new URL(appOriginOf(config, app, tenant)).hostname,
+      log: deps.log,
+    }),
+  );
 }
 
 /** What the HTTP server routes to. */
