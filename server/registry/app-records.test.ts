@@ -21,7 +21,7 @@ async function open(dialect: 'sqlite' | 'postgres') {
   const db: Kysely<Database> = await openDatabase(database.location);
   cleanups.push(
     () => rm(dir, { recursive: true, force: true }),
-    database.drop,
+    () => database.drop(),
     () => db.destroy(),
   );
   const identity = new IdentityService(db, { N: 1024, r: 8, p: 1 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../identity/principal';
@@ -258,7 +258,10 @@ describe('recovery', () => {
     });
     await kit.records.updateOperation(operation, { stage: 'health', versionId: version.id });
     // An artifact packed just before the crash, which no version recorded.
-    const stray = await kit.artifacts.pack(projectDir);
+    const strayDir = path.join(kit.dataDir, 'stray');
+    await mkdir(strayDir, { recursive: true });
+    await writeFile(path.join(strayDir, 'only-here.txt'), 'packed, never recorded');
+    const stray = await kit.artifacts.pack(strayDir);
     expect(await kit.publisher.recover()).toBe(1);
     expect(await kit.artifacts.has(stray.hash)).toBe(false);
     expect((await kit.records.versionById(version.id))?.state).toBe('failed');
