@@ -48,7 +48,11 @@ export interface Driver {
   start(request: DriverStartRequest): Promise<DriverInstance>;
   /** Stops gracefully (SIGTERM, then kill after `graceMs`) and removes what it created. Idempotent. */
   stop(handle: string, graceMs: number): Promise<void>;
-  /** Whether an instance still runs (used to adopt instances after a platform restart). */
+  /**
+   * Whether an instance still runs (used to adopt instances after a platform restart). For a
+   * running instance this driver did not start in this process, it resumes `onDidExit` and
+   * `onDidOutput` for it (decision 009).
+   */
   inspect(handle: string): Promise<DriverInstanceState>;
   /** Handles of every instance this driver runs for this installation (to clean up strays). */
   list(): Promise<string[]>;
