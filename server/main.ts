@@ -33,6 +33,7 @@ import { AppLoginIssuer } from './gateway/app-login-issuer';
 import { AppSessions } from './gateway/app-sessions';
 import { Gateway } from './gateway/gateway';
 import { LateAppWaker } from './gateway/late-app-waker';
+import { UsageMeter } from './usage/usage-meter';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
 import { writeSandboxIdentityFiles, type SandboxIdentityFiles } from './workspace/sandbox';
 import { ProjectService } from './workspace/project-service';
@@ -127,6 +128,19 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
 
     const farm = await createFarm(config, { db, toolchains, identityFiles, routes: gateway, log }, owner);
     appWaker.bind(farm);
+    if (gateway) {
+      // Metering reads nginx's access log; it also tells the farm about each app's traffic.
+      const usage = owner.add(
+        new UsageMeter({
+          db,
+          accessLog: gateway.layout.accessLog,
+          reopenLogs: () => gateway.nginx.reopenLogs(),
+          traffic: appWaker,
+          log,
+        }),
+      );
+      usage.start();
+    }
 
     const api = createApiApp({
       identity,

@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleLogger } from '../core/logger';
+import { openDatabase } from '../db/database';
+import type { Database } from '../db/schema';
+import { AppSessions } from '../gateway/app-sessions';
+import { Gateway } from '../gateway/gateway';
+import { freePort, gatewayRequest, tempDir, TestBackend, testRoute } from '../gateway/gateway-test-support';
+import { UsageMeter } from './usage-meter';
+
+const log = createConsoleLogger({ quiet: true });
+
+describe('metering from the real access log', () => {
+  let dir: string;
+  let port: number;
+  let db: Kysely<Database>;
+  let gateway: Gateway;
+  let backend: TestBackend;
+  let crashing: TestBackend;
+  let now = Date.now();
+  const samples: { appId: string; requests: number }[] = [];
+  const meter = () =>
+    new UsageMeter({
+      db,
+      accessLog: gateway.layout.accessLog,
+      reopenLogs: () => gateway.nginx.reopenLogs(),
+      traffic: { noteTraffic: (appId, sample) => samples.push({ appId, requests: sample.requests }) },
+      log,
+      rotateBytes: 2000,
+      clock: () => now,
+    });
+  const countRows = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('usage_requests')
+          .select(sql<number>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  /** Passes until `expected` rows are stored; nginx flushes its log buffer every second. */
+  const passUntil = async (usage: UsageMeter, expected: number) => {
+    for (let attempt = 0; attempt < 100 && (await countRows()) < expected; attempt++) {
+      await usage.pass();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      now += 1000;
+    }
+  };
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    port = await freePort();
+    db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'usage.db') });
+    backend = await TestBackend.start(dir, 'app');
+    crashing = await TestBackend.start(dir, 'crash', (req) => req.socket.destroy());
+    gateway = await Gateway.start({
+      dataDir: path.join(dir, 'data'),
+      nginxPath: process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
+      listenHost: '127.0.0.1',
+      listenPort: port,
+      appsUrl: new URL(`http://apps.localhost:${port}`),
+      publicUrl: new URL('http://slipway.test'),
+      sessions: new AppSessions(db),
+      identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
+      waker: { wake: () => Promise.reject(new Error('unused')), noteTraffic: () => undefined },
+      log,
+      workerProcesses: 1,
+    });
+    await gateway.apply([
+      testRoute({ appId: 'shop', host: 'shop.acme.apps.localhost', upstreams: [backend.endpoint] }),
+      testRoute({ appId: 'broken', host: 'broken.acme.apps.localhost', upstreams: [crashing.endpoint] }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await gateway?.dispose();
+    await backend?.close();
+    await crashing?.close();
+    await db?.destroy();
+  });
+
+  it('records every request once, across restarts and rotations, and rolls them up per minute', async () => {
+    const first = meter();
+    let bytesSent = 0;
+    for (let i = 0; i < 20; i++) {
+      const body = 'x'.repeat(i * 10);
+      await gatewayRequest(port, 'shop.acme.apps.localhost', `/item/${i}`, {
+        method: i % 4 === 0 ? 'POST' : 'GET',
+        body,
+      });
+      bytesSent += body.length;
+    }
+    for (let i = 0; i < 3; i++)
+      expect((await gatewayRequest(port, 'broken.acme.apps.localhost', '/')).status).toBe(502);
+    await passUntil(first, 23);
+    expect(await countRows()).toBe(23);
+    await first.dispose();
+
+    // A new tailer (a platform restart) continues from the stored cursor; losing the cursor re-reads harmlessly.
+    const second = meter();
+    await second.pass();
+    expect(await countRows()).toBe(23);
+    await db.deleteFrom('usage_cursors').execute();
+    await second.pass();
+    expect(await countRows()).toBe(23);
+
+    // The live file is over rotateBytes: it was renamed and nginx reopened; lines on both sides are kept.
+    expect(existsSync(`${gateway.layout.accessLog}.1`)).toBe(true);
+    for (let i = 0; i < 7; i++) await gatewayRequest(port, 'shop.acme.apps.localhost', `/after/${i}`);
+    await passUntil(second, 30);
+    now += 10_000;
+    await second.pass();
+    expect(await countRows()).toBe(30);
+    await second.dispose();
+
+    const minutes = await db.selectFrom('usage_minutes').selectAll().execute();
+    const total = (field: 'requests' | 'errors' | 'bytes_in') =>
+      minutes.reduce((sum, row) => sum + Number(row[field]), 0);
+    expect(total('requests')).toBe(30);
+    expect(total('errors')).toBe(3);
+    expect(minutes.filter((row) => row.app_id === 'broken').reduce((sum, row) => sum + row.errors, 0)).toBe(3);
+    const rows = await db.selectFrom('usage_requests').selectAll().execute();
+    expect(total('bytes_in')).toBe(rows.reduce((sum, row) => sum + Number(row.bytes_in), 0));
+    expect(total('bytes_in')).toBeGreaterThan(bytesSent);
+    expect(rows.filter((row) => row.app_id === 'shop' && row.method === 'POST')).toHaveLength(5);
+    expect(rows.every((row) => row.version_id === `${row.app_id}-v1`)).toBe(true);
+    expect(samples.filter((s) => s.appId === 'shop').reduce((sum, s) => sum + s.requests, 0)).toBeGreaterThanOrEqual(
+      27,
+    );
+  });
+});

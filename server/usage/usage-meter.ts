@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { Disposable } from '../core/disposable';
+import type { Logger } from '../core/logger';
+import type { Database, UsageRequestsTable } from '../db/schema';
+import type { AppWaker } from '../farm/routing';
+import { AccessLogTailer } from './access-log-tailer';
+import { InstanceUsage } from './instance-usage';
+import { UsageStore } from './usage-store';
+
+/** What the meter reads and whom it tells about traffic. */
+export interface UsageMeterOptions {
+  db: Kysely<Database>;
+  /** nginx's JSON access log (Gateway.layout.accessLog). */
+  accessLog: string;
+  reopenLogs: () => void;
+  /** Told each pass about every app that served requests (the farm scales on it). */
+  traffic: Pick<AppWaker, 'noteTraffic'>;
+  log: Logger;
+  pollMs?: number;
+  instanceRollupMs?: number;
+  rotateBytes?: number;
+  clock?: () => number;
+}
+
+/**
+ * Metering: tails the gateway's access log into usage rows and per-minute roll-ups, rolls up
+ * instance-seconds from the farm's instance rows, and feeds per-app traffic to the farm.
+ */
+export class UsageMeter implements Disposable {
+  readonly tailer: AccessLogTailer;
+  readonly instances: InstanceUsage;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private lastPassAt: number;
+  private lastInstanceRollupAt = 0;
+  private stopped = false;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: UsageMeterOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.lastPassAt = this.clock();
+    this.tailer = new AccessLogTailer({
+      store: new UsageStore(options.db),
+      logFile: options.accessLog,
+      reopenLogs: options.reopenLogs,
+      ...(options.rotateBytes ? { rotateBytes: options.rotateBytes } : {}),
+      clock: this.clock,
+    });
+    this.instances = new InstanceUsage(options.db, this.clock);
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  /** One pass now (tests and shutdown): log lines, traffic samples, instance roll-up when due. */
+  async pass(): Promise<UsageRequestsTable[]> {
+    const rows = await this.tailer.poll();
+    const now = this.clock();
+    this.reportTraffic(rows, Math.max(now - this.lastPassAt, 1000) / 1000, now);
+    this.lastPassAt = now;
+    if (now - this.lastInstanceRollupAt >= (this.options.instanceRollupMs ?? 15_000)) {
+      await this.instances.rollUp();
+      this.lastInstanceRollupAt = now;
+    }
+    return rows;
+  }
+
+  async dispose(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .then(() => undefined)
+        .catch((error: unknown) => this.options.log.error('metering pass failed', error))
+        .finally(() => this.schedule());
+    }, this.options.pollMs ?? 1000);
+  }
+
+  private reportTraffic(rows: readonly UsageRequestsTable[], windowSeconds: number, at: number): void {
+    const perApp = new Map<string, { requests: number; busySeconds: number }>();
+    for (const row of rows) {
+      const entry = perApp.get(row.app_id) ?? { requests: 0, busySeconds: 0 };
+      entry.requests++;
+      entry.busySeconds += row.latency_ms / 1000;
+      perApp.set(row.app_id, entry);
+    }
+    // Little's law: the average number of requests in flight is the busy time over the window.
+    for (const [appId, entry] of perApp) {
+      this.options.traffic.noteTraffic(appId, {
+        requests: entry.requests,
+        concurrency: entry.busySeconds / windowSeconds,
+        at,
+      });
+    }
+  }
+}
