@@ -38,6 +38,11 @@ export class AppRecords {
     return this.appQuery().where('apps.tenant_id', '=', tenantId).orderBy('apps.slug').execute();
   }
 
+  /** Apps that have an active version, across tenants. */
+  async appsWithActiveVersion(): Promise<AppRow[]> {
+    return this.appQuery().where('apps.active_version_id', 'is not', null).execute();
+  }
+
   async tenantSlug(tenantId: string): Promise<string> {
     const row = await this.db.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirst();
     if (!row) throw notFound('No such tenant.');

@@ -3,7 +3,7 @@ import { realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { conflict, invalidInput, notFound } from '../core/errors';
-import type { Deployments } from '../farm/deployments';
+import type { Deployments, VersionToServe } from '../farm/deployments';
 import type { IdentityService } from '../identity/identity-service';
 import type { Principal } from '../identity/principal';
 import { newId } from '../identity/tokens';
@@ -237,6 +237,32 @@ export class RegistryService {
     return this.deps.deployments.logs(app.id, options);
   }
 
+  /** Every app's active version, ready to serve (for the farm's reconciliation on start). */
+  async activeVersions(): Promise<VersionToServe[]> {
+    const served: VersionToServe[] = [];
+    for (const app of await this.deps.records.appsWithActiveVersion()) {
+      const row = await this.deps.records.versionById(app.active_version_id!);
+      if (row?.state !== 'ready' || !row.artifact_hash) continue;
+      served.push(await this.toServe(app, row));
+    }
+    return served;
+  }
+
+  /**
+   * The farm's crash-loop answer: serves the newest ready, not unhealthy version older than the
+   * failing one; false when there is none (or another change of the app is running).
+   */
+  async switchBack(appId: string, unhealthy: { versionId: string; versionNumber: number }): Promise<boolean> {
+    const app = await this.deps.records.app(appId);
+    if (!app || this.deps.publisher.isBusy(appId)) return false;
+    const target = (await this.deps.records.versions(appId)).find(
+      (v) => v.state === 'ready' && v.health !== 'unhealthy' && v.number < unhealthy.versionNumber,
+    );
+    if (!target) return false;
+    await this.serve(app, target.number);
+    return true;
+  }
+
   /** An app the principal may see with `roles`; other tenants' apps are "not found". */
   async open(principal: Principal, appId: string, roles: readonly TenantRole[]): Promise<AppRow> {
     const row = await this.deps.records.app(appId);
@@ -258,28 +284,28 @@ export class RegistryService {
         });
       }
       if (row.id === app.active_version_id) return this.deps.records.appDto(app);
-      const artifactDir = await this.deps.artifacts.unpacked(row.artifact_hash);
-      await this.deps.deployments.activate(
-        {
-          appId: app.id,
-          tenantId: app.tenant_id,
-          appSlug: app.slug,
-          tenantSlug: app.tenant_slug,
-          versionId: row.id,
-          versionNumber: row.number,
-          manifest: parseAppManifest(row.manifest),
-          artifactDir,
-        },
-        {
-          commit: () => this.deps.records.activate(app.id, row.id),
-          progress: () => undefined,
-          signal: claim.signal,
-        },
-      );
+      await this.deps.deployments.activate(await this.toServe(app, row), {
+        commit: () => this.deps.records.activate(app.id, row.id),
+        progress: () => undefined,
+        signal: claim.signal,
+      });
       return this.deps.records.appDto((await this.deps.records.app(app.id))!);
     } finally {
       claim.release();
     }
+  }
+
+  private async toServe(app: AppRow, row: VersionRow): Promise<VersionToServe> {
+    return {
+      appId: app.id,
+      tenantId: app.tenant_id,
+      appSlug: app.slug,
+      tenantSlug: app.tenant_slug,
+      versionId: row.id,
+      versionNumber: row.number,
+      manifest: parseAppManifest(row.manifest),
+      artifactDir: await this.deps.artifacts.unpacked(row.artifact_hash!),
+    };
   }
 
   private async versionOf(app: AppRow, number: number): Promise<VersionRow> {

@@ -163,6 +163,17 @@ describe('versions', () => {
     expect(failed.status).toBe(409);
   });
 
+  it('lists active versions for the farm and switches back from a crash-looping version', async () => {
+    const [active] = (await kit.registry.activeVersions()).filter((v) => v.appId === appId);
+    expect(active).toMatchObject({ versionNumber: 6, appSlug: 'hello-app', tenantSlug: 'acme' });
+    expect(await readFile(path.join(active!.artifactDir, 'app.py'), 'utf8')).toMatch(/This page was rendered by/);
+    // v5 is unhealthy and v4 failed: the switch goes back to v3.
+    expect(await kit.registry.switchBack(appId, { versionId: active!.versionId, versionNumber: 6 })).toBe(true);
+    expect(kit.deployments.servingVersion(appId)).toBe(3);
+    expect(await kit.registry.switchBack(appId, { versionId: 'x', versionNumber: 1 })).toBe(false);
+    await kit.registry.serve((await kit.records.app(appId))!, 6);
+  });
+
   it('deletes a version that does not serve, never the serving one, and drops unshared artifacts', async () => {
     const serving = await kit.request(developer, 'DELETE', `/apps/${appId}/versions/6`);
     expect(serving.status).toBe(409);
