@@ -82,7 +82,10 @@ export function containerOptionsFor(
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
-    OpenStdin: false,
+    // Launchers treat the end of stdin as their parent's death (the Java launcher's control
+    // loop exits on it): keep stdin open, held by the engine, with nobody writing to it.
+    OpenStdin: true,
+    StdinOnce: false,
     StopSignal: 'SIGTERM',
     HostConfig: {
       NetworkMode: 'none',

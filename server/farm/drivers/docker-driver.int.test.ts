@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -126,6 +126,13 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver on Podman', () => {
     expect(await driver.list()).not.toContain(instance.handle);
     await expect(stat(socket)).rejects.toThrow(/ENOENT/);
     expect(exits).toEqual([]);
+  });
+
+  it('refuses to start when the container user could not read a read-only bind', async () => {
+    const request = await probeAppRequest('wsgi-unreadable');
+    await chmod(request.layout.outputDir, 0o700);
+    await expect(driver.start(request)).rejects.toThrow(/cannot read .*build \(mode 700\)/);
+    expect(await driver.list()).toEqual([]);
   });
 
   it('lists only the containers of its own installation', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chown, rm } from 'node:fs/promises';
+import { chown, rm, stat } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { DomainError } from '../../core/errors';
 import { Emitter, type Event } from '../../core/event';
@@ -170,6 +170,10 @@ export class DockerDriver implements Driver {
    * socket left by an earlier instance would make the launcher's bind fail.
    */
   private async prepareHostDirs(request: DriverStartRequest, socketPath: string): Promise<void> {
+    await checkReadableByRuntimeUser([
+      request.layout.projectDir,
+      ...request.spec.readOnlyBinds.map((bind) => bind.host),
+    ]);
     for (const dir of writableHostDirs(request.spec)) await chown(dir, RUNTIME_UID, RUNTIME_GID);
     await rm(socketPath, { force: true });
   }
@@ -213,6 +217,25 @@ export class DockerDriver implements Driver {
     } catch (error) {
       if (statusCodeOf(error) === 404) return undefined;
       throw error;
+    }
+  }
+}
+
+/**
+ * The container's user reads its read-only binds through their host permissions (a bwrap
+ * sandbox, mapped to host root, does not need that): a 0700 folder would surface as a baffling
+ * "file not found" inside, so refuse to start with the folder's name instead.
+ */
+async function checkReadableByRuntimeUser(hostPaths: readonly string[]): Promise<void> {
+  for (const hostPath of hostPaths) {
+    const info = await stat(hostPath);
+    const needed = info.isDirectory() ? 0o5 : 0o4;
+    const granted = info.uid === RUNTIME_UID ? (info.mode >> 6) & 0o7 : info.mode & 0o7;
+    if ((granted & needed) !== needed) {
+      throw new DomainError(
+        'failed-dependency',
+        `the container user (uid ${RUNTIME_UID}) cannot read ${hostPath} (mode ${(info.mode & 0o777).toString(8)})`,
+      );
     }
   }
 }

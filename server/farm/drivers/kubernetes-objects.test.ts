@@ -53,6 +53,7 @@ describe('kubernetesObjectsFor: the Deployment', () => {
     expect(app?.command).toEqual(request.spec.command);
     expect(app?.resources?.limits).toEqual({ memory: '192Mi' });
     expect(app?.env).toContainEqual({ name: 'GREETING', value: 'hi' });
+    expect(app?.stdin).toBe(true); // the Java launcher exits when its stdin closes
   });
 
   it('locks every container down: non-root, read-only root, no capabilities, no escalation', () => {

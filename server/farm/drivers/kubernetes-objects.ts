@@ -157,6 +157,9 @@ function deploymentFor(
     command: spec.command,
     env: Object.entries(sandboxEnv({ env: spec.env })).map(([envName, value]) => ({ name: envName, value })),
     workingDir: INSTANCE_PATHS.project,
+    // Launchers take the end of stdin for their parent's death (the Java launcher exits): keep it open.
+    stdin: true,
+    stdinOnce: false,
     resources: { limits: { memory }, requests: { memory, cpu: '50m' } },
     securityContext: containerSecurity(),
     volumeMounts: [
