@@ -275,4 +275,21 @@ describe('gateway routing through a real nginx', () => {
     expect(failures).toEqual([]);
     expect(done).toBeGreaterThan(0);
   });
+
+  it('restarts nginx when it dies and serves the current table again', async () => {
+    await gateway.apply([appA([backends.a1!.endpoint])]);
+    const killed = gateway.nginx.pid;
+    process.kill(killed ?? 0, 'SIGKILL');
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const pid = gateway.nginx.pid;
+      if (pid !== undefined && pid !== killed && (await gateway.nginx.servedGeneration()) !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const response = await gatewayRequest(port, 'alpha.acme.apps.localhost', '/');
+    expect(JSON.parse(response.body)).toMatchObject({ backend: 'a1' });
+    await gateway.apply([appA([backends.a2!.endpoint])]); // and it still takes new tables
+    expect(JSON.parse((await gatewayRequest(port, 'alpha.acme.apps.localhost', '/')).body)).toMatchObject({
+      backend: 'a2',
+    });
+  });
 });

@@ -47,6 +47,8 @@ export class NginxProcess implements Disposable {
       [...this.baseArgs(this.configFile), '-g', 'daemon off; master_process on;'],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
+        // Its own process group: workers left by a master that died can be ended together.
+        detached: true,
       },
     );
     this.child = child;
@@ -119,7 +121,8 @@ export class NginxProcess implements Disposable {
 
   /** The master's pid while it runs. */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   async dispose(): Promise<void> {
@@ -163,6 +166,8 @@ export class NginxProcess implements Disposable {
 
   private onExit(child: ChildProcess, code: number | null, signal: string | null, startedAt: number): void {
     if (this.disposed || this.child !== child) return;
+    // Workers outlive a master killed with -9 and keep the port; end them before restarting.
+    if (child.pid !== undefined) killGroup(child.pid);
     this.options.log.warn(`nginx exited (code ${code}, signal ${signal}); restarting. ${this.stderrTail()}`);
     if (Date.now() - startedAt > 60_000) this.backoffMs = 1000;
     const wait = this.backoffMs;
@@ -197,6 +202,14 @@ async function stopOrphan(pidFile: string, prefixDir: string, log: Logger): Prom
     await delay(50);
   }
   process.kill(pid, 'SIGKILL');
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
 }
 
 function delay(ms: number): Promise<void> {
