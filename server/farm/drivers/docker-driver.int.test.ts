@@ -75,6 +75,13 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver on Podman', () => {
       expect(info.HostConfig.ReadonlyRootfs).toBe(true);
       expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
       expect(info.HostConfig.Ulimits?.map((limit) => limit.Name).sort()).toEqual(['RLIMIT_NOFILE', 'RLIMIT_NPROC']);
+      // The limits hold: pids.max 64 stops a burst of 100 children; 300 MB cannot fit in 96 MB.
+      const forked = (await getOverSocket(socket, '/fork?100')).text;
+      expect(forked).toMatch(/^forked \d+$/);
+      expect(Number(forked.split(' ')[1])).toBeLessThan(64);
+      expect((await getOverSocket(socket, '/alloc?16')).text).toBe('allocated 16 MB');
+      const tooMuch = await getOverSocket(socket, '/alloc?300').then((answer) => answer.text, String);
+      expect(tooMuch).not.toBe('allocated 300 MB');
       const memory = await driver.memoryBytes(instance.handle);
       expect(memory).toBeGreaterThan(1024 * 1024);
       expect(memory).toBeLessThan(96 * 1024 * 1024);

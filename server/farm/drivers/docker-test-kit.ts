@@ -42,6 +42,27 @@ def app(environ, start_response):
             body = 'wrote'
         except OSError as error:
             body = 'failed: %s' % error
+    elif route == '/fork':
+        children = []
+        for _ in range(int(query)):
+            try:
+                pid = os.fork()
+            except OSError:
+                break
+            if pid == 0:
+                import time
+                time.sleep(30)
+                os._exit(0)
+            children.append(pid)
+        for pid in children:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        body = 'forked %d' % len(children)
+    elif route == '/alloc':
+        block = bytearray(int(query) * 1024 * 1024)
+        for offset in range(0, len(block), 4096):
+            block[offset] = 1
+        body = 'allocated %s MB' % query
     elif route == '/say':
         print('said: %s' % query, flush=True)
         body = 'ok'
