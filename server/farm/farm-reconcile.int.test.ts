@@ -15,13 +15,12 @@ import {
   type FarmTestDatabase,
 } from './farm-test-support';
 import { probeApp } from './test-apps/probe-artifact';
+import { testDialects } from '../test-support/test-databases';
 
 let root: string;
 let python: PythonToolchain;
 let java: JavaToolchain;
 let toolchains: ToolchainRegistry;
-let data: FarmTestDatabase;
-let makeFarm: Awaited<ReturnType<typeof farmFixture>>['makeFarm'];
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'slipway-farm-reconcile-'));
@@ -29,17 +28,15 @@ beforeAll(async () => {
   // The Java tests' launcher cache: the launcher is compiled once per machine.
   java = await JavaToolchain.create({ cacheDir: path.join(tmpdir(), 'slipway-java-toolchain-test-cache') });
   toolchains = { python, java };
-  ({ data, makeFarm } = await farmFixture(root, toolchains));
 }, 180_000);
 
 afterAll(async () => {
-  await data.db.destroy();
   await python.dispose();
   await java.dispose();
   await rm(root, { recursive: true, force: true });
 });
 
-async function rowStates(appId: string): Promise<string[]> {
+async function rowStates(data: FarmTestDatabase, appId: string): Promise<string[]> {
   const rows = await data.db
     .selectFrom('instances')
     .innerJoin('app_versions', 'app_versions.id', 'instances.version_id')
@@ -49,7 +46,16 @@ async function rowStates(appId: string): Promise<string[]> {
   return rows.map((row) => `v${row.number} ${row.state}`).sort();
 }
 
-describe('Farm reconciliation after a platform crash', () => {
+describe.each(testDialects())('Farm reconciliation after a platform crash (%s)', (dialect) => {
+  let data: FarmTestDatabase;
+  let makeFarm: Awaited<ReturnType<typeof farmFixture>>['makeFarm'];
+
+  beforeAll(async () => {
+    ({ data, makeFarm } = await farmFixture(await mkdtemp(path.join(root, `${dialect}-`)), toolchains, dialect));
+  });
+
+  afterAll(() => data.close());
+
   it('adopts the active version’s live instance, removes the half-published version, never routes two', async () => {
     const appId = await data.addApp('ledger', 'python');
     const v1 = await data.addVersion(
@@ -77,7 +83,7 @@ describe('Farm reconciliation after a platform crash', () => {
       },
     }).catch(() => undefined);
     await eventually(() => reachedCommit);
-    expect(await rowStates(appId)).toEqual(['v1 ready', 'v2 ready']);
+    expect(await rowStates(data, appId)).toEqual(['v1 ready', 'v2 ready']);
     await first.farm.dispose(); // keeps instances, like a crash (SIGKILL) would
 
     const second = await makeFarm({ keepInstancesOnDispose: true });
@@ -86,7 +92,7 @@ describe('Farm reconciliation after a platform crash', () => {
     expect(second.sink.tables.flat().some((route) => route.versionNumber === 2)).toBe(false);
     expect(second.sink.current(appId)?.upstreams).toEqual([v1Endpoint]);
     expect((await httpGet(v1Endpoint, '/')).body).toBe('one /app/data');
-    expect(await rowStates(appId)).toEqual(['v1 ready', 'v2 stopped']);
+    expect(await rowStates(data, appId)).toEqual(['v1 ready', 'v2 stopped']);
     expect(await second.driver.list()).toHaveLength(1);
     await second.farm.dispose();
 
@@ -102,13 +108,16 @@ describe('Farm reconciliation after a platform crash', () => {
     const replacement = third.sink.current(appId)?.upstreams[0];
     if (!replacement) throw new Error('v1 was not restarted');
     expect((await httpGet(replacement, '/')).body).toBe('one /app/data');
-    expect(await rowStates(appId)).toEqual(['v1 crashed', 'v1 ready', 'v2 stopped']);
+    expect(await rowStates(data, appId)).toEqual(['v1 crashed', 'v1 ready', 'v2 stopped']);
     await third.farm.dispose();
-    expect(await rowStates(appId)).toEqual(['v1 crashed', 'v1 stopped', 'v2 stopped']);
+    expect(await rowStates(data, appId)).toEqual(['v1 crashed', 'v1 stopped', 'v2 stopped']);
     expect(await third.driver.list()).toEqual([]);
   });
+});
 
-  it('serves a Java app on embedded Tomcat, with session affinity', async () => {
+describe('Farm with a Java app', () => {
+  it('serves it on embedded Tomcat, with session affinity', async () => {
+    const { data, makeFarm } = await farmFixture(await mkdtemp(path.join(root, 'java-')), toolchains);
     const appId = await data.addApp('greeter', 'java');
     const version = await data.addVersion(appId, 1, await buildArtifact(toolchains, 'java-hello', root));
     const { farm, sink } = await makeFarm();
@@ -124,6 +133,7 @@ describe('Farm reconciliation after a platform crash', () => {
       expect(answer.body).toContain('Farm');
     } finally {
       await farm.dispose();
+      await data.close();
     }
   });
 });

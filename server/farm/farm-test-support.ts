@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../db/database';
+import { createTestDatabase, type TestDatabase } from '../test-support/test-databases';
 import type { Database } from '../db/schema';
 import { parseAppManifest, type AppManifest } from '../protocol/app-manifest';
 import type { ToolchainRegistry } from '../toolchain/toolchains';
@@ -57,10 +58,13 @@ export class FarmTestDatabase {
     readonly db: Kysely<Database>,
     readonly tenantId: string,
     readonly userId: string,
+    private readonly database: TestDatabase,
   ) {}
 
-  static async open(dir: string): Promise<FarmTestDatabase> {
-    const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'slipway.db') });
+  /** A fresh database of the dialect (SQLite in `dir`, or a new PostgreSQL database). */
+  static async open(dir: string, dialect: 'sqlite' | 'postgres' = 'sqlite'): Promise<FarmTestDatabase> {
+    const database = await createTestDatabase(dialect, dir);
+    const db = await openDatabase(database.location);
     const now = new Date().toISOString();
     const tenantId = `t-${randomBytes(4).toString('hex')}`;
     const userId = `u-${randomBytes(4).toString('hex')}`;
@@ -77,7 +81,12 @@ export class FarmTestDatabase {
         created_at: now,
       })
       .execute();
-    return new FarmTestDatabase(db, tenantId, userId);
+    return new FarmTestDatabase(db, tenantId, userId, database);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.database.drop();
   }
 
   /** Adds an app row; returns its id. */
@@ -231,19 +240,21 @@ export const TEST_FARM_TIMING: Partial<FarmTiming> = {
   drainMs: 300,
   stopGraceMs: 1_000,
   scaleTickMs: 100,
+  scaleInQuietMs: 500,
 };
 
 /** Builds Farms over one database and folder, each with its own driver (as a restarted platform would). */
 export async function farmFixture(
   root: string,
   toolchains: ToolchainRegistry,
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
 ): Promise<{
   data: FarmTestDatabase;
   makeFarm: (
     overrides?: Partial<FarmOptions>,
   ) => Promise<{ farm: Farm; sink: RecordingRouteSink; driver: ProcessDriver }>;
 }> {
-  const data = await FarmTestDatabase.open(root);
+  const data = await FarmTestDatabase.open(root, dialect);
   const makeFarm = async (overrides: Partial<FarmOptions> = {}) => {
     const driver = await ProcessDriver.create({ stateRoot: path.join(root, 'driver') });
     const sink = new RecordingRouteSink();

@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await farm.dispose();
-  await data.db.destroy();
+  await data.close();
   await python.dispose();
   await rm(root, { recursive: true, force: true });
 });
@@ -197,6 +197,22 @@ describe('Farm with the process driver', () => {
     const states = (await farm.instances(idleId)).map((i) => i.state);
     expect(states.sort()).toEqual(['ready', 'stopped']);
     await farm.retire(idleId);
+  });
+
+  it('scales out when the gateway reports more requests in flight than one instance should take, and back in', async () => {
+    const busyId = await data.addApp('busy', 'python');
+    const version = await data.addVersion(busyId, 1, await build('busy', { scaling: { min: 1, max: 2 } }));
+    await activateVersion(farm, data, version);
+    expect(sink.current(busyId)?.upstreams).toHaveLength(1);
+    farm.noteTraffic(busyId, { requests: 100, concurrency: 20, at: Date.now() });
+    await eventually(() => sink.current(busyId)?.upstreams.length === 2);
+    const [a, b] = sink.current(busyId)?.upstreams ?? [];
+    expect(a).not.toEqual(b);
+    farm.noteTraffic(busyId, { requests: 1, concurrency: 0, at: Date.now() });
+    await eventually(() => sink.current(busyId)?.upstreams.length === 1);
+    await farm.settled();
+    expect((await farm.instances(busyId)).map((i) => i.state).sort()).toEqual(['ready', 'stopped']);
+    await farm.retire(busyId);
   });
 
   it('refuses to wake an app that has no active version', async () => {

@@ -191,6 +191,14 @@ describe.each(['detected', 'none'] as const)('ProcessDriver (cgroups: %s)', (cgr
       const procs = await readFile(path.join(record.cgroups[0] ?? '', 'cgroup.procs'), 'utf8');
       expect(procs.split('\n')).toContain(String(keeperPid(instance.handle)));
       expect(await driver.memoryBytes(instance.handle)).toBeGreaterThan(1024 * 1024);
+      // pids.max is 64: a burst of 100 children cannot all start.
+      const forked = (await httpGet(instance.endpoint, '/fork?n=100')).body;
+      expect(forked).toMatch(/^forked \d+$/);
+      expect(Number(forked.split(' ')[1])).toBeLessThan(64);
+      // The memory limit is 128 MB: touching 300 MB gets the worker killed, not the host swapping.
+      expect((await httpGet(instance.endpoint, '/alloc?mb=16')).body).toBe('allocated 16 MB');
+      const tooMuch = await httpGet(instance.endpoint, '/alloc?mb=300').then((answer) => answer.body, String);
+      expect(tooMuch).not.toBe('allocated 300 MB');
     }
     await driver.stop(instance.handle, 0);
     for (const dir of record.cgroups) await expect(readFile(path.join(dir, 'cgroup.procs'))).rejects.toThrow();

@@ -16,6 +16,13 @@ def app(environ, start_response):
         result = connect(int(query["port"][0]))
     elif path == "/read":
         result = read(query["path"][0])
+    elif path == "/fork":
+        result = fork(int(query["n"][0]))
+    elif path == "/alloc":
+        block = bytearray(int(query["mb"][0]) * 1024 * 1024)
+        for offset in range(0, len(block), 4096):
+            block[offset] = 1  # touch every page so it is really resident
+        result = "allocated %d MB" % (len(block) // (1024 * 1024))
     elif path == "/exit":
         print("probe: exiting on request", flush=True)
         os._exit(3)
@@ -32,6 +39,23 @@ def connect(port):
             return "connected"
     except OSError as error:
         return "refused: %s" % error
+
+
+def fork(count):
+    """Starts `count` sleeping children at once (a small fork bomb) and reports how many started."""
+    import subprocess
+
+    children = []
+    try:
+        for _ in range(count):
+            children.append(subprocess.Popen(["/bin/sleep", "30"]))
+    except OSError as error:
+        print("probe: fork failed: %s" % error, flush=True)
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+    return "forked %d" % len(children)
 
 
 def read(path):
