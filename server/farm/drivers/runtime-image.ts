@@ -9,8 +9,8 @@ import { writeTar, type TarEntry } from './runtime-image-tar';
  * python3, gunicorn, Tomcat's jars) and an allowlist of /etc are bound read-only when a
  * container starts, exactly what the process driver's bubblewrap sandbox sees, so both drivers
  * run the same launchers on the same runtimes. Why not a self-contained image: no registry is
- * reachable to pull a base, and copying /usr's runtimes into an image (~400 MB) would be copied
- * again for every container on Podman's `vfs` storage (decision 010).
+ * reachable to pull a base, and the runtimes (the JDK alone is 562 MB) would be copied again for
+ * every container on Podman's `vfs` storage (decision 010).
  */
 
 /** The unprivileged user every app container runs as (numeric, so Kubernetes can check runAsNonRoot). */
