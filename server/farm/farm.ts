@@ -4,11 +4,11 @@ import { DomainError, isDomainError, notFound } from '../core/errors';
 import type { AppLogLineDto, InstanceDto } from '../protocol/apps';
 import { AppLogs } from './app-logs';
 import type { Deployments, FarmStage, VersionToServe } from './deployments';
-import type { DriverExit, InstanceEndpoint } from './driver';
+import type { InstanceEndpoint } from './driver';
 import { DEFAULT_FARM_TIMING, type FarmOptions, type FarmTiming } from './farm-options';
 import { InstanceLifecycle, type ManagedInstance } from './instance-lifecycle';
 import { InstanceRows } from './instance-rows';
-import { buildRouteTable } from './route-table';
+import { RoutePublisher } from './route-publisher';
 import type { AppWaker } from './routing';
 import { ServedApp, type AppServingState } from './served-app';
 import { FarmScaler } from './farm-scaler';
@@ -30,9 +30,7 @@ export class Farm implements Deployments, AppWaker {
   private readonly scaler: FarmScaler;
   private readonly background = new Set<Promise<unknown>>();
   private readonly now: () => number;
-  private routesWanted = 0;
-  private routesApplied = 0;
-  private routesPushing: Promise<void> | undefined;
+  private readonly routePublisher: RoutePublisher;
   private disposed = false;
 
   constructor(private readonly options: FarmOptions) {
@@ -50,7 +48,18 @@ export class Farm implements Deployments, AppWaker {
       stopGraceMs: this.timing.stopGraceMs,
       pidsLimit: options.pidsLimit ?? 256,
     });
-    this.lifecycle.onDidCrash(({ instance, exit }) => this.track(this.crashed(instance, exit)));
+    this.lifecycle.onDidCrash(({ instance }) => this.track(this.crashed(instance)));
+    this.routePublisher = new RoutePublisher(
+      options.routes,
+      () =>
+        [...this.apps.values()].flatMap((app) =>
+          app.active
+            ? [{ active: app.active, ready: app.ready().flatMap((i) => (i.endpoint ? [i.endpoint] : [])) }]
+            : [],
+        ),
+      options.hostOf,
+      options.log,
+    );
     this.scaler = new FarmScaler({
       timing: this.timing,
       now: this.now,
@@ -181,6 +190,7 @@ export class Farm implements Deployments, AppWaker {
 
   private async runActivate(version: VersionToServe, options: ActivateOptions): Promise<void> {
     await this.checkVersion(version);
+    this.scaler.start(); // also when the registry activates before `start` (tests, first boot)
     const app = this.appOf(version.appId);
     const count = Math.max(1, version.manifest.scaling.min);
     const fresh: ManagedInstance[] = [];
@@ -210,7 +220,9 @@ export class Farm implements Deployments, AppWaker {
     options.log?.(`version ${version.versionNumber} is serving with ${count} instance(s)`);
     await this.rows.setVersionHealth(version.versionId, 'healthy');
     await this.pushRoutes();
-    const old = [...app.instances.values()].filter((instance) => instance.version.versionId !== version.versionId);
+    // Everything but the new instances: the old version's, and those of this very version
+    // started before (re-activating the active version replaces its instances).
+    const old = [...app.instances.values()].filter((instance) => !fresh.includes(instance));
     if (previous && previous.versionId !== version.versionId) {
       this.options.log.info(
         `farm: ${version.appSlug} switched from v${previous.versionNumber} to v${version.versionNumber}`,
@@ -231,6 +243,11 @@ export class Farm implements Deployments, AppWaker {
     } catch (error) {
       await this.retireInstances(app, [instance], 0, 'crashed');
       throw error;
+    }
+    if (app.active?.versionId !== version.versionId) {
+      // Another version was activated meanwhile: this one must not linger unrouted.
+      await this.retireInstances(app, [instance], 0);
+      return app.ready()[0]?.endpoint ?? this.startOne(app);
     }
     app.lastTrafficAt = Math.max(app.lastTrafficAt, this.now());
     await this.pushRoutes();
@@ -254,7 +271,7 @@ export class Farm implements Deployments, AppWaker {
     for (const instance of instances) app.instances.delete(instance.id);
   }
 
-  private async crashed(instance: ManagedInstance, exit: DriverExit): Promise<void> {
+  private async crashed(instance: ManagedInstance): Promise<void> {
     const app = this.apps.get(instance.version.appId);
     const wasReady = instance.state === 'ready';
     instance.state = 'starting'; // out of the routes until it answers again
@@ -264,10 +281,14 @@ export class Farm implements Deployments, AppWaker {
     }
     // A start in progress (activate, wake) handles its own failure.
     if (!wasReady || !app || instance.version.versionId !== app.active?.versionId || this.disposed) return;
-    await this.afterExit(app, instance, exit);
+    await this.afterExit(app, instance);
   }
 
-  private async afterExit(app: ServedApp, instance: ManagedInstance, exit: DriverExit): Promise<void> {
+  private async afterExit(app: ServedApp, instance: ManagedInstance): Promise<void> {
+    if (app.crashLoopVersion === instance.version.versionId) {
+      await this.retireInstances(app, [instance], 0, 'crashed'); // its version already gave up
+      return;
+    }
     const verdict = app.restartPolicy(instance.version.versionId, this.timing).recordExit(this.now());
     if (verdict.kind === 'crash-loop') {
       await this.crashLoop(app, instance, verdict.exits);
@@ -275,7 +296,6 @@ export class Farm implements Deployments, AppWaker {
     }
     this.lifecycle.platformLine(instance, `restarting instance ${instance.id} in ${verdict.afterMs} ms`);
     instance.restartTimer = setTimeout(() => this.track(this.restart(app, instance)), verdict.afterMs);
-    void exit;
   }
 
   private async restart(app: ServedApp, instance: ManagedInstance): Promise<void> {
@@ -288,11 +308,7 @@ export class Farm implements Deployments, AppWaker {
     } catch (error) {
       if (instance.retiring || this.disposed) return;
       this.options.log.warn(`farm: restart of ${instance.id} failed: ${errorText(error)}`);
-      await this.afterExit(
-        app,
-        instance,
-        instance.lastExit ?? { handle: '', code: null, signal: null, lastOutput: [] },
-      );
+      await this.afterExit(app, instance);
     }
   }
 
@@ -313,32 +329,8 @@ export class Farm implements Deployments, AppWaker {
     if (switched) this.options.log.info(`farm: ${version.appSlug} switched back from v${version.versionNumber}`);
   }
 
-  /** Pushes the whole table; concurrent callers share pushes and each returns once its state is applied. */
-  private async pushRoutes(): Promise<void> {
-    const wanted = ++this.routesWanted;
-    while (this.routesApplied < wanted) {
-      if (this.routesPushing) {
-        await this.routesPushing;
-        continue;
-      }
-      const version = this.routesWanted;
-      const table = buildRouteTable(
-        [...this.apps.values()].flatMap((app) =>
-          app.active
-            ? [{ active: app.active, ready: app.ready().flatMap((i) => (i.endpoint ? [i.endpoint] : [])) }]
-            : [],
-        ),
-        this.options.hostOf,
-      );
-      this.routesPushing = this.options.routes
-        .apply(table)
-        .catch((error: unknown) => this.options.log.error('farm: applying the routes failed', error))
-        .finally(() => {
-          this.routesApplied = Math.max(this.routesApplied, version);
-          this.routesPushing = undefined;
-        });
-      await this.routesPushing;
-    }
+  private pushRoutes(): Promise<void> {
+    return this.routePublisher.push();
   }
 
   private async checkVersion(version: VersionToServe): Promise<void> {
