@@ -119,6 +119,32 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver on Podman', () => {
     }
   });
 
+  it('adopts a running container after a platform restart: a new driver reports its output and its end', async () => {
+    const request = await probeAppRequest('wsgi-adopted');
+    const instance = await driver.start(request);
+    const restarted = new DockerDriver({ socketPath, installation });
+    try {
+      await driver.dispose(); // the platform went away; the container keeps running
+      const socket = instance.endpoint.kind === 'unix' ? instance.endpoint.path : '';
+      await waitUntilAnswers(socket);
+      expect(await restarted.inspect(instance.handle)).toBe('running');
+      const said = new Promise<string>((resolve) =>
+        restarted.onDidOutput((line) => {
+          if (line.text.includes('said: ')) resolve(line.text);
+        }),
+      );
+      await getOverSocket(socket, '/say?after-restart');
+      expect(await said).toContain('said: after-restart');
+      const exited = new Promise<DriverExit>((resolve) => restarted.onDidExit(resolve));
+      await engine.getContainer(instance.handle).kill({ signal: 'SIGKILL' });
+      expect((await exited).handle).toBe(instance.handle);
+    } finally {
+      await restarted.stop(instance.handle, 0);
+      await restarted.dispose();
+      driver = new DockerDriver({ socketPath, installation });
+    }
+  });
+
   it('stop removes the container and its socket, is idempotent, and fires no exit event', async () => {
     const request = await probeAppRequest('wsgi-stopped');
     const instance = await driver.start(request);

@@ -115,7 +115,7 @@ export class DockerDriver implements Driver {
     const info = await this.inspectOurs(handle);
     if (!info) return 'missing';
     if (!info.State.Running) return 'exited';
-    this.adopt(handle);
+    await this.adopt(handle);
     return 'running';
   }
 
@@ -190,11 +190,12 @@ export class DockerDriver implements Driver {
   }
 
   /** Follows a running container this driver did not start (found after a platform restart). */
-  private adopt(handle: string): void {
+  private async adopt(handle: string): Promise<void> {
     if (this.disposed || this.watches.has(handle)) return;
     const watch = new ContainerWatch(this.docker, handle, this.sinkFor(handle));
     this.watches.set(handle, watch);
-    void watch.attach().catch(() => undefined);
+    // Output is best effort (the wait still reports the end); once attached, no new line is missed.
+    await watch.attach().catch(() => undefined);
     watch.watchExit();
   }
 
