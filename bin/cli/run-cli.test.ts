@@ -102,7 +102,7 @@ describe('slipway publish', () => {
           { type: 'done', operation: OPERATION, app: APP, version: VERSION },
         ]),
     });
-    const { code, out, err } = await run(['publish', '--json'], server.fetch);
+    const { code, out, err } = await run(['publish', '--name', 'hello-py', '--json'], server.fetch);
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out).toHaveLength(1);
@@ -124,14 +124,28 @@ describe('slipway publish', () => {
           { type: 'done', operation: OPERATION, app: APP, version: VERSION },
         ]),
     });
-    const { out } = await run(['publish', '.', '--name', 'other', '--tenant', 'acme'], server.fetch);
+    const { out } = await run(['publish', '.', '--tenant', 'acme'], server.fetch);
     expect(out).toEqual([
-      expect.stringMatching(/^Publishing folder .*hello as other in acme…$/),
+      expect.stringMatching(/^Publishing folder .*hello as hello-py in acme…$/),
       '▸ build',
       '    compiling',
       `Published hello-py v3: ${APP.url}`,
     ]);
-    expect(server.seen[1]?.url).toContain('name=other');
+    // The folder's slipway.json names the app; no name is sent unless --name says so.
+    expect(server.seen[1]?.url).toBe('http://slipway.test/api/v1/tenants/t-1/apps/publish');
+  });
+
+  it('names a WAR after its file (slugged) unless --name says otherwise', async () => {
+    await writeFile(path.join(appDir, 'Order_Desk.war'), 'PK');
+    const server = fakeServer({
+      'GET /api/v1/session': () => json(SESSION),
+      'POST /api/v1/tenants/t-1/apps/publish': () =>
+        ndjson([{ type: 'done', operation: OPERATION, app: APP, version: VERSION }]),
+    });
+    await run(['publish', 'Order_Desk.war', '--json'], server.fetch);
+    const upload = server.seen.find((s) => s.method === 'POST');
+    expect(upload?.url).toMatch(/\/apps\/publish\?name=order-desk$/);
+    expect(upload?.headers.get('content-type')).toBe('application/java-archive');
   });
 
   it('exits 1 with the failing stage, as one line or as a JSON error', async () => {

@@ -12,7 +12,11 @@ export const publishCommand: Command = {
     summary: 'Publish a folder with slipway.json (or a .war/.zip file) as a new version of an app',
     positionals: ['[DIR]'],
     options: {
-      name: { type: 'string', valueName: 'SLUG', description: "App slug (default: slipway.json's name)" },
+      name: {
+        type: 'string',
+        valueName: 'SLUG',
+        description: "App slug: required for a WAR; for a folder it must match slipway.json's name",
+      },
       tenant: tenantOption,
       json: { type: 'boolean', description: 'Print one JSON object at the end ({ok, url, version, appId, …})' },
     },
@@ -26,13 +30,19 @@ export const publishCommand: Command = {
     const json = args.values.json === true;
     const target = path.resolve(ctx.cwd, args.positionals[0] ?? '.');
     const upload = await preparePublishUpload(target);
-    const slug = stringOption(args, 'name') ?? slugFrom(upload.suggestedName ?? path.basename(target));
+    // A folder's (or zip's) slipway.json names the app, and the registry holds it to that name;
+    // a WAR has no manifest, so its slug comes from --name or the file's name.
+    const givenName = stringOption(args, 'name');
+    const name =
+      givenName ??
+      (upload.contentType === 'application/java-archive' ? slugFrom(upload.suggestedName ?? '') : undefined);
+    const slug = name ?? upload.suggestedName ?? path.basename(target);
     const api = await connect(ctx);
     const tenant = await resolveTenant(api, stringOption(args, 'tenant'));
     if (!json) ctx.out(`Publishing ${upload.description} as ${slug} in ${tenant.tenantSlug}…`);
     const events = api.stream<PublishEvent>(`/tenants/${encodeURIComponent(tenant.tenantId)}/apps/publish`, {
       method: 'POST',
-      query: { name: slug },
+      query: { name },
       body: { bytes: upload.bytes, contentType: upload.contentType },
     });
     for await (const event of events) {
@@ -43,7 +53,8 @@ export const publishCommand: Command = {
         return 0;
       }
       if (event.type === 'failed') {
-        throw new CliError(`Publish failed at ${event.stage}: ${event.detail}. Nothing that serves was changed.`, {
+        const reason = event.detail.replace(/\.?\s*$/, '.');
+        throw new CliError(`Publish failed at ${event.stage}: ${reason} Nothing that serves was changed.`, {
           stage: event.stage,
         });
       }
