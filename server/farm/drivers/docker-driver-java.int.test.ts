@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppManifest } from '../../protocol/app-manifest';
 import { JavaToolchain } from '../../toolchain/java/java-toolchain';
 import { DockerDriver } from './docker-driver';
-import { TEST_DOCKER_SOCKET, getOverSocket, waitUntilAnswers } from './docker-test-kit';
+import { TEST_DOCKER_SOCKET, getOverSocket, waitUntilAnswers, warnWhenSkipped } from './docker-test-kit';
 
 const templates = fileURLToPath(new URL('../../../templates', import.meta.url));
+
+warnWhenSkipped('docker driver Java suite');
 
 /** A production Java instance (embedded Tomcat on its Unix socket) in a container on Podman. */
 describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver runs a Java servlet app', () => {

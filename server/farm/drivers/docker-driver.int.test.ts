@@ -5,14 +5,16 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverExit } from '../driver';
 import { DockerDriver } from './docker-driver';
-import { TEST_DOCKER_SOCKET, getOverSocket, probeAppRequest, waitUntilAnswers } from './docker-test-kit';
+import {
+  TEST_DOCKER_SOCKET,
+  getOverSocket,
+  probeAppRequest,
+  waitUntilAnswers,
+  warnWhenSkipped,
+} from './docker-test-kit';
 import { RUNTIME_HASH_LABEL, RUNTIME_UID, runtimeImageArchive } from './runtime-image';
 
-if (!TEST_DOCKER_SOCKET) {
-  console.warn(
-    'docker driver suite skipped: SLIPWAY_TEST_DOCKER_SOCKET is unset (scripts/test.sh starts Podman and sets it)',
-  );
-}
+warnWhenSkipped('docker driver suite');
 
 describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver on Podman', () => {
   const socketPath = TEST_DOCKER_SOCKET ?? '';

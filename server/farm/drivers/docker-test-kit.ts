@@ -10,8 +10,14 @@ import { parseAppManifest } from '../../protocol/app-manifest';
 import { DEFAULT_GUNICORN_OPTIONS, gunicornLaunchSpec } from '../../toolchain/python/gunicorn-launch';
 import type { DriverStartRequest } from '../driver';
 
-/** The socket folder of the Docker Engine API the tests use; unset = the suite is skipped. */
+/** The Docker Engine API socket the tests use; unset = the suite is skipped. */
 export const TEST_DOCKER_SOCKET = process.env.SLIPWAY_TEST_DOCKER_SOCKET;
+
+/** Says why a docker suite does not run, so a skipped suite is never mistaken for a pass. */
+export function warnWhenSkipped(suite: string): void {
+  if (TEST_DOCKER_SOCKET) return;
+  console.warn(`${suite} skipped: SLIPWAY_TEST_DOCKER_SOCKET is unset (scripts/test.sh starts Podman and sets it)`);
+}
 
 /** A WSGI app whose routes answer questions about its sandbox. */
 const PROBE_APP = `
