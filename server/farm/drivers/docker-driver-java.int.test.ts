@@ -1,4 +1,4 @@
-import { chmod, cp, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +26,13 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver runs a Java servlet app', () 
     for (const handle of await driver.list()) await driver.stop(handle, 0);
     await driver.dispose();
     await toolchain.dispose();
+    if (root) await rm(root, { recursive: true, force: true });
   });
 
+  let root = '';
+
   it('serves java-hello from the container, with the manifest env', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'slipway-docker-java-'));
+    root = await mkdtemp(path.join(tmpdir(), 'slipway-docker-java-'));
     const layout = {
       projectDir: path.join(root, 'project'),
       outputDir: path.join(root, 'build'),

@@ -9,6 +9,7 @@ import {
   TEST_DOCKER_SOCKET,
   getOverSocket,
   probeAppRequest,
+  removeProbeApps,
   waitUntilAnswers,
   warnWhenSkipped,
 } from './docker-test-kit';
@@ -30,6 +31,7 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver on Podman', () => {
   afterAll(async () => {
     for (const handle of await driver.list()) await driver.stop(handle, 0);
     await driver.dispose();
+    await removeProbeApps();
   });
 
   it('builds the runtime image once and finds it again by its hash label', async () => {

@@ -2,7 +2,7 @@
  * Test-only helpers for the docker driver's integration tests: a tiny WSGI app that reports
  * what it sees from inside its container, its launch request, and HTTP over a Unix socket.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,12 +78,20 @@ def app(environ, start_response):
     return [body.encode()]
 `;
 
+const probeRoots: string[] = [];
+
+/** Removes the temp folders of every probe app made so far (call after their containers stopped). */
+export async function removeProbeApps(): Promise<void> {
+  for (const root of probeRoots.splice(0)) await rm(root, { recursive: true, force: true });
+}
+
 /** Host folders of one probe app instance, under a fresh temp folder. */
 export async function probeAppRequest(
   instanceId: string,
   env: Record<string, string> = {},
 ): Promise<DriverStartRequest> {
   const root = await mkdtemp(path.join(tmpdir(), 'slipway-docker-'));
+  probeRoots.push(root);
   const layout = {
     projectDir: path.join(root, 'project'),
     outputDir: path.join(root, 'build'),
