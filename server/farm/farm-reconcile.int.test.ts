@@ -1,6 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JavaToolchain } from '../toolchain/java/java-toolchain';
 import { PythonToolchain } from '../toolchain/python/python-toolchain';
@@ -14,8 +17,13 @@ import {
   httpGet,
   type FarmTestDatabase,
 } from './farm-test-support';
+import type { VersionToServe } from './deployments';
+import type { InstanceEndpoint } from './driver';
 import { probeApp } from './test-apps/probe-artifact';
 import { testDialects } from '../test-support/test-databases';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CRASHING_PLATFORM = fileURLToPath(new URL('./test-apps/crashing-platform.ts', import.meta.url));
 
 let root: string;
 let python: PythonToolchain;
@@ -135,5 +143,69 @@ describe('Farm with a Java app', () => {
       await farm.dispose();
       await data.close();
     }
+  });
+});
+
+describe('Farm after a SIGKILL of the platform process mid-publish', () => {
+  it('keeps v1 answering while no platform runs, then adopts it and removes the uncommitted v2', async () => {
+    const dir = await mkdtemp(path.join(root, 'killed-'));
+    const { data, makeFarm } = await farmFixture(dir, toolchains);
+    const appId = await data.addApp('orders', 'python');
+    const versions = [
+      await data.addVersion(
+        appId,
+        1,
+        await buildArtifact(toolchains, 'python-hello', root, probeApp('one', { scaling: { min: 1 } })),
+      ),
+      await data.addVersion(
+        appId,
+        2,
+        await buildArtifact(toolchains, 'python-hello', root, probeApp('two', { scaling: { min: 1 } })),
+      ),
+    ];
+    const versionsFile = path.join(dir, 'versions.json');
+    await writeFile(versionsFile, JSON.stringify(versions));
+    // node itself (not the tsx wrapper, which would outlive a SIGKILL of itself as a second process).
+    const platform = spawn(
+      process.execPath,
+      ['--import', 'tsx', CRASHING_PLATFORM, dir, path.join(dir, 'slipway.db'), versionsFile],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const output: string[] = [];
+    createInterface({ input: platform.stdout }).on('line', (line) => output.push(line));
+    const exited = new Promise((resolve) => platform.once('exit', resolve));
+    try {
+      await eventually(() => output.includes('@commit'), 60_000);
+    } finally {
+      platform.kill('SIGKILL');
+      await exited;
+    }
+    expect(await rowStates(data, appId)).toEqual(['v1 ready', 'v2 ready']);
+    const v1Row = await data.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('version_id', '=', versions[0]?.versionId ?? '')
+      .executeTakeFirstOrThrow();
+    const v1Endpoint = JSON.parse(v1Row.endpoint ?? '{}') as InstanceEndpoint;
+    // No platform runs now, and the app still answers.
+    expect((await httpGet(v1Endpoint, '/')).body).toBe('one /app/data');
+
+    const { farm, sink, driver } = await makeFarm();
+    try {
+      await farm.start([versions[0] as VersionToServe]);
+      expect(sink.current(appId)?.upstreams).toEqual([v1Endpoint]);
+      expect(sink.tables.flat().some((route) => route.versionNumber === 2)).toBe(false);
+      expect(await rowStates(data, appId)).toEqual(['v1 ready', 'v2 stopped']);
+      expect(await driver.list()).toEqual([v1Row.handle]);
+      const logs: string[] = [];
+      for await (const line of farm.logs(appId, { follow: false, signal: new AbortController().signal })) {
+        logs.push(line.text);
+      }
+      expect(logs.some((text) => text.includes('adopted'))).toBe(true);
+    } finally {
+      await farm.dispose();
+      await data.close();
+    }
+    expect(await driver.list()).toEqual([]);
   });
 });

@@ -255,24 +255,32 @@ export async function farmFixture(
   ) => Promise<{ farm: Farm; sink: RecordingRouteSink; driver: ProcessDriver }>;
 }> {
   const data = await FarmTestDatabase.open(root, dialect);
-  const makeFarm = async (overrides: Partial<FarmOptions> = {}) => {
-    const driver = await ProcessDriver.create({ stateRoot: path.join(root, 'driver') });
-    const sink = new RecordingRouteSink();
-    const farm = new Farm({
-      db: data.db,
-      driver,
-      toolchains,
-      routes: sink,
-      runRoot: path.join(root, 'run'),
-      appDataRoot: path.join(root, 'app-data'),
-      hostOf: (app, tenant) => `${app}.${tenant}.apps.localhost`,
-      log: collectingLogger(),
-      timing: TEST_FARM_TIMING,
-      ...overrides,
-    });
-    return { farm, sink, driver };
-  };
+  const makeFarm = (overrides: Partial<FarmOptions> = {}) => createTestFarm(root, data.db, toolchains, overrides);
   return { data, makeFarm };
+}
+
+/** A Farm whose folders live under `root` (so another process, or a later Farm, finds its instances). */
+export async function createTestFarm(
+  root: string,
+  db: Kysely<Database>,
+  toolchains: ToolchainRegistry,
+  overrides: Partial<FarmOptions> = {},
+): Promise<{ farm: Farm; sink: RecordingRouteSink; driver: ProcessDriver }> {
+  const driver = await ProcessDriver.create({ stateRoot: path.join(root, 'driver') });
+  const sink = new RecordingRouteSink();
+  const farm = new Farm({
+    db,
+    driver,
+    toolchains,
+    routes: sink,
+    runRoot: path.join(root, 'run'),
+    appDataRoot: path.join(root, 'app-data'),
+    hostOf: (app, tenant) => `${app}.${tenant}.apps.localhost`,
+    log: collectingLogger(),
+    timing: TEST_FARM_TIMING,
+    ...overrides,
+  });
+  return { farm, sink, driver };
 }
 
 /** Activates a version the way the registry does (commit = set active_version_id), recording stages. */

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DomainError } from '../../core/errors';
@@ -74,6 +74,7 @@ export function instanceFilesOf(stateRoot: string, instanceId: string): Instance
  * open it to send control lines.
  */
 async function openControlFifo(file: string): Promise<number> {
+  await rm(file, { force: true }); // left by an earlier process of the same instance
   await promisify(execFile)('/usr/bin/mkfifo', ['-m', '0600', file]);
   return openSync(file, 'r+');
 }
