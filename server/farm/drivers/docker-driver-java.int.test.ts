@@ -1,4 +1,4 @@
-import { chmod, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,9 +52,6 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver runs a Java servlet app', () 
     });
     expect(build.ok).toBe(true);
     const spec = toolchain.launchSpec(layout, manifest, 'production');
-    // The launcher cache is staged with mkdtemp (mode 0700); the container's unprivileged user
-    // must be able to read it (the integrator's note in decision 010 asks the toolchain for 0755).
-    for (const bind of spec.readOnlyBinds) await chmod(bind.host, 0o755);
     const lines: string[] = [];
     const output = driver.onDidOutput((line) => lines.push(line.text));
     const instance = await driver.start({

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSandboxAvailable, type SandboxIdentityFiles } from '../../workspace/sandbox';
@@ -51,11 +51,16 @@ async function buildLauncher(options: LauncherCacheOptions): Promise<LauncherBui
   const hash = await launcherHash(sources);
   const dir = path.join(options.cacheDir, `${hash}${options.classDataSharing ? '-cds' : ''}`);
   const existing = await finished(dir);
-  if (existing) return existing;
+  if (existing) {
+    await chmod(dir, 0o755); // caches built before container drivers existed were 0700
+    return existing;
+  }
 
   await mkdir(options.cacheDir, { recursive: true });
   const staging = await mkdtemp(path.join(options.cacheDir, `.staging-${hash}-`));
   try {
+    // mkdtemp makes it 0700; container drivers run the launcher as an unprivileged uid.
+    await chmod(staging, 0o755);
     const started = Date.now();
     const classes = path.join(staging, 'classes');
     await run(JAVAC, [
