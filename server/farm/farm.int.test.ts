@@ -8,6 +8,7 @@ import { PythonToolchain } from '../toolchain/python/python-toolchain';
 import type { ToolchainRegistry } from '../toolchain/toolchains';
 import type { VersionToServe } from './deployments';
 import { appProcessesOf, listProcesses } from './drivers/process-table';
+import type { ProcessDriver } from './drivers/process-driver';
 import type { Farm } from './farm';
 import {
   activateVersion,
@@ -26,6 +27,7 @@ let toolchains: ToolchainRegistry;
 let data: FarmTestDatabase;
 let farm: Farm;
 let sink: RecordingRouteSink;
+let driver: ProcessDriver;
 let switchBack: (appId: string) => Promise<boolean> = () => Promise.resolve(false);
 
 type Artifact = { artifactDir: string; manifest: AppManifest };
@@ -38,7 +40,7 @@ beforeAll(async () => {
   toolchains = { python } as unknown as ToolchainRegistry;
   const fixture = await farmFixture(root, toolchains);
   data = fixture.data;
-  ({ farm, sink } = await fixture.makeFarm({ switchBack: (appId) => switchBack(appId) }));
+  ({ farm, sink, driver } = await fixture.makeFarm({ switchBack: (appId) => switchBack(appId) }));
   await farm.start([]);
 });
 
@@ -113,8 +115,13 @@ describe('Farm with the process driver', () => {
     expect(states.sort()).toEqual(['1 stopped', '2 ready']);
   });
 
-  it('keeps v2 routed when v3 fails its health check, and removes v3’s instance', async () => {
-    const v3 = await data.addVersion(appId, 3, await build('three', { env: { PROBE_BROKEN: '1' } }));
+  it('keeps v2 routed when v3 fails its health check, and removes all of v3’s instances', async () => {
+    const v3 = await data.addVersion(
+      appId,
+      3,
+      await build('three', { env: { PROBE_BROKEN: '1' }, scaling: { min: 2, max: 2 } }),
+    );
+    const handlesBefore = await driver.list();
     const tables = sink.tables.length;
     const failure = activateVersion(farm, data, v3);
     await expect(failure).rejects.toMatchObject({ code: 'failed-dependency', data: { stage: 'health' } });
@@ -124,7 +131,8 @@ describe('Farm with the process driver', () => {
     );
     expect(await answerOf(appId)).toBe('two /app/data');
     const v3States = (await farm.instances(appId)).filter((i) => i.version === 3).map((i) => i.state);
-    expect(v3States).toEqual(['crashed']);
+    expect(v3States).toEqual(['crashed', 'crashed']);
+    expect((await driver.list()).sort()).toEqual(handlesBefore.sort());
   });
 
   it('restarts an instance killed with SIGKILL and routes to it again', async () => {

@@ -200,6 +200,8 @@ export class Farm implements Deployments, AppWaker {
       for (let i = 0; i < count; i++) fresh.push(await this.lifecycle.create(version));
       for (const instance of fresh) app.instances.set(instance.id, instance);
       const launched = fresh.map((instance) => this.lifecycle.launch(instance, options.signal));
+      // The first failure ends the wait and retires the others, whose launches then fail quietly.
+      for (const launch of launched) launch.catch(() => undefined);
       options.progress('start', 'done', `${count} instance${count === 1 ? '' : 's'}`);
       stage = 'health';
       options.progress('health', 'started');

@@ -111,6 +111,11 @@ export class InstanceLifecycle {
       layout,
       limits: { memoryMb: version.manifest.memory, pids: this.options.pidsLimit },
     });
+    if (instance.retiring) {
+      // Stopped (a failed sibling, a newer version) while the driver was starting it.
+      await this.options.driver.stop(started.handle, 0).catch(() => undefined);
+      throw new DomainError('failed-dependency', 'the instance was stopped while it started');
+    }
     instance.handle = started.handle;
     instance.endpoint = started.endpoint;
     this.register(instance);
