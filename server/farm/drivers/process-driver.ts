@@ -181,7 +181,8 @@ export class ProcessDriver implements Driver {
   private async adopt(handle: string, parsed: ParsedHandle): Promise<void> {
     const files = instanceFilesOf(this.options.stateRoot, parsed.instanceId);
     const cgroups = (await readRecord(files))?.cgroups ?? [];
-    await this.track({ handle, parsed, files, cgroups, child: undefined, exited: pollExit(parsed), replay: true });
+    const exited = pollExit(parsed, () => this.tracked.has(handle));
+    await this.track({ handle, parsed, files, cgroups, child: undefined, exited, replay: true });
   }
 
   private async track(entry: {
@@ -231,10 +232,15 @@ async function isRunning(handle: ParsedHandle): Promise<boolean> {
   return stat !== undefined && stat.startTime === handle.startTime && stat.state !== 'Z';
 }
 
-/** An adopted instance is not our child: its end is noticed by polling /proc. */
-async function pollExit(handle: ParsedHandle): Promise<{ code: number | null; signal: string | null }> {
-  while (await isRunning(handle)) await delay(EXIT_POLL_MS);
-  return { code: null, signal: null };
+/** An adopted instance is not our child: its end is noticed by polling /proc (until no longer followed). */
+async function pollExit(
+  handle: ParsedHandle,
+  followed: () => boolean,
+): Promise<{ code: number | null; signal: string | null }> {
+  for (;;) {
+    await delay(EXIT_POLL_MS); // first: `followed` turns true once the driver tracks the instance
+    if (!followed() || !(await isRunning(handle))) return { code: null, signal: null };
+  }
 }
 
 async function signalApp(keeperPid: number, signal: NodeJS.Signals): Promise<void> {
