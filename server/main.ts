@@ -5,12 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { Kysely } from 'kysely';
-import { appOriginOf, previewOriginOf, readConfig, type PlatformConfig } from './config';
+import { previewOriginOf, readConfig, type PlatformConfig } from './config';
 import { DisposableStore, toDisposable } from './core/disposable';
 import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
-import type { Database } from './db/schema';
 import { createApiApp } from './http/api-app';
 import type { ApiEnv } from './http/api-env';
 import { registerLanguageSocket } from './http/routes/language-routes';
@@ -22,20 +20,15 @@ import { IdentityService } from './identity/identity-service';
 import { LoginThrottle } from './identity/login-throttle';
 import type { PasswordHashCost } from './identity/password';
 import { SessionService } from './identity/session-service';
-import { ProcessDriver } from './farm/drivers/process-driver';
-import { Farm } from './farm/farm';
-import type { RouteSink } from './farm/routing';
 import { PythonLanguageServers } from './languages/python-language-server';
 import { PreviewAccess } from './preview/preview-access';
 import { PreviewProxy } from './preview/preview-proxy';
 import { PreviewService } from './preview/preview-service';
-import { AppLoginIssuer } from './gateway/app-login-issuer';
-import { AppSessions } from './gateway/app-sessions';
-import { Gateway } from './gateway/gateway';
-import { LateAppWaker } from './gateway/late-app-waker';
-import { UsageMeter } from './usage/usage-meter';
+import type { Gateway } from './gateway/gateway';
+import type { Deployments } from './farm/deployments';
+import { startAppHosting } from './app-hosting';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
-import { writeSandboxIdentityFiles, type SandboxIdentityFiles } from './workspace/sandbox';
+import { writeSandboxIdentityFiles } from './workspace/sandbox';
 import { ProjectService } from './workspace/project-service';
 import { TemplateCatalog } from './workspace/template-catalog';
 import { TerminalService } from './workspace/terminal-service';
@@ -61,6 +54,8 @@ export interface StartOptions {
   toolchains?: ToolchainRegistry;
   /** Runs the app gateway (nginx on config.gateway.port); tests leave it off unless they need it. */
   gateway?: boolean;
+  /** Replaces the farm as the registry's way to serve versions (tests of the registry alone). */
+  deployments?: Deployments;
 }
 
 /** The composition root: builds every service in dependency order and wires the roles. */
@@ -106,41 +101,12 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       log,
     });
 
-    const appSessions = new AppSessions(db);
-    // The farm routes through the gateway and the gateway wakes apps through the farm: bound later.
-    const appWaker = new LateAppWaker();
-    const gateway = options.gateway
-      ? owner.add(
-          await Gateway.start({
-            dataDir: config.dataDir,
-            nginxPath: config.gateway.nginxPath,
-            listenHost: config.host,
-            listenPort: config.gateway.port,
-            appsUrl: config.gateway.appsUrl,
-            publicUrl: config.publicUrl,
-            sessions: appSessions,
-            identity,
-            waker: appWaker,
-            log,
-          }),
-        )
-      : undefined;
-
-    const farm = await createFarm(config, { db, toolchains, identityFiles, routes: gateway, log }, owner);
-    appWaker.bind(farm);
-    if (gateway) {
-      // Metering reads nginx's access log; it also tells the farm about each app's traffic.
-      const usage = owner.add(
-        new UsageMeter({
-          db,
-          accessLog: gateway.layout.accessLog,
-          reopenLogs: () => gateway.nginx.reopenLogs(),
-          traffic: appWaker,
-          log,
-        }),
-      );
-      usage.start();
-    }
+    const hosting = await startAppHosting(
+      config,
+      { db, identity, projects, toolchains, identityFiles, log },
+      { gateway: options.gateway ?? false, ...(options.deployments ? { deployments: options.deployments } : {}) },
+      owner,
+    );
 
     const api = createApiApp({
       identity,
@@ -152,7 +118,9 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       previews,
       previewAccess,
       previewOriginOf: originOf,
-      appLogin: new AppLoginIssuer(db, appSessions, (app, tenant) => appOriginOf(config, app, tenant)),
+      appLogin: hosting.appLogin,
+      registry: hosting.registry,
+      backups: hosting.backups,
       publicUrl: config.publicUrl,
       limits: config.limits,
       stagingRoot,
@@ -173,49 +141,11 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const server = options.listen
       ? await listen(config, { api, sockets, previewProxy, web: options.web }, log, owner)
       : undefined;
-    return { config, api, server, bootstrap, gateway, dispose: () => owner.dispose() };
+    return { config, api, server, bootstrap, gateway: hosting.gateway, dispose: () => owner.dispose() };
   } catch (error) {
     await owner.dispose();
     throw error;
   }
-}
-
-/**
- * The farm with the process driver (the embedded default). Its instances outlive a platform crash
- * and are reconciled by `farm.start(activeVersions)` once the registry can list the active
- * versions (decision 009); a graceful shutdown stops them.
- */
-async function createFarm(
-  config: PlatformConfig,
-  deps: {
-    db: Kysely<Database>;
-    toolchains: ToolchainRegistry;
-    identityFiles: SandboxIdentityFiles;
-    routes: RouteSink | undefined;
-    log: Logger;
-  },
-  owner: DisposableStore,
-): Promise<Farm> {
-  if (config.farm.driver !== 'process') {
-    throw new Error(`SLIPWAY_FARM_DRIVER=${config.farm.driver} is not wired into the platform yet`);
-  }
-  const farmRoot = path.join(config.dataDir, 'farm');
-  const driver = owner.add(
-    await ProcessDriver.create({ stateRoot: path.join(farmRoot, 'process'), identityFiles: deps.identityFiles }),
-  );
-  return owner.add(
-    new Farm({
-      db: deps.db,
-      driver,
-      toolchains: deps.toolchains,
-      // Without the gateway (tests of other layers) nothing routes app traffic.
-      routes: deps.routes ?? { apply: () => Promise.resolve() },
-      runRoot: path.join(config.dataDir, 'run', 'apps'),
-      appDataRoot: path.join(farmRoot, 'app-data'),
-      hostOf: (app, tenant) => new URL(appOriginOf(config, app, tenant)).hostname,
-      log: deps.log,
-    }),
-  );
 }
 
 /** What the HTTP server routes to. */

@@ -57,6 +57,11 @@ export interface FarmOptions {
   switchBack?: (appId: string, unhealthy: { versionId: string; versionNumber: number }) => Promise<boolean>;
   /** Leave instances running on dispose (a platform upgrade adopts them); default: stop them. */
   keepInstancesOnDispose?: boolean;
+  /**
+   * Platform variables every instance gets (e.g. SLIPWAY_IDENTITY_PUBLIC_KEY, which the SDK
+   * uses to verify the gateway's signed identity headers).
+   */
+  instanceEnv?: Readonly<Record<string, string>>;
   /** Per-instance process limit (cgroup pids.max); default 256. */
   pidsLimit?: number;
   timing?: Partial<FarmTiming>;

@@ -47,6 +47,7 @@ export class Farm implements Deployments, AppWaker {
       readyTimeoutMs: this.timing.readyTimeoutMs,
       stopGraceMs: this.timing.stopGraceMs,
       pidsLimit: options.pidsLimit ?? 256,
+      instanceEnv: options.instanceEnv ?? {},
     });
     this.lifecycle.onDidCrash(({ instance }) => this.track(this.crashed(instance)));
     this.routePublisher = new RoutePublisher(

@@ -42,6 +42,8 @@ export interface InstanceLifecycleOptions {
   readyTimeoutMs: number;
   stopGraceMs: number;
   pidsLimit: number;
+  /** Platform variables every instance gets on top of its launch spec's. */
+  instanceEnv: Readonly<Record<string, string>>;
 }
 
 /** A recent exit of a handle not (yet) registered: a process can end before `start` returned. */
@@ -97,7 +99,8 @@ export class InstanceLifecycle {
   async launch(instance: ManagedInstance, signal?: AbortSignal): Promise<void> {
     const { version } = instance;
     const layout = await this.prepareLayout(instance);
-    const spec = this.options.toolchains[version.manifest.runtime].launchSpec(layout, version.manifest, 'production');
+    const launch = this.options.toolchains[version.manifest.runtime].launchSpec(layout, version.manifest, 'production');
+    const spec = { ...launch, env: { ...launch.env, ...this.options.instanceEnv } };
     const attempt = new AbortController();
     instance.attempt = attempt;
     instance.lastExit = undefined;

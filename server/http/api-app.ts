@@ -8,6 +8,8 @@ import type { TemplateCatalog } from '../workspace/template-catalog';
 import type { TerminalService } from '../workspace/terminal-service';
 import type { PreviewAccess } from '../preview/preview-access';
 import type { PreviewService } from '../preview/preview-service';
+import type { BackupService } from '../registry/backup-service';
+import type { RegistryService } from '../registry/registry-service';
 import type { AppLoginIssuer } from '../gateway/app-login-issuer';
 import type { ApiEnv } from './api-env';
 import { requireAuth } from './auth-middleware';
@@ -20,6 +22,9 @@ import { previewRoutes } from './routes/preview-routes';
 import { projectRoutes } from './routes/project-routes';
 import { tenantRoutes } from './routes/tenant-routes';
 import { terminalRoutes } from './routes/terminal-routes';
+import { appRoutes } from './routes/app-routes';
+import { backupRoutes } from './routes/backup-routes';
+import { publishRoutes } from './routes/publish-routes';
 
 /** The services the REST API is built on. */
 export interface ApiDeps {
@@ -34,6 +39,10 @@ export interface ApiDeps {
   previewOriginOf: (projectId: string) => string;
   /** Issues login codes for app hosts (the gateway's login hop). */
   appLogin: AppLoginIssuer;
+  /** Apps, versions and publishes. */
+  registry: RegistryService;
+  /** App backup export and import. */
+  backups: BackupService;
   publicUrl: URL;
   limits: WorkspaceLimits;
   stagingRoot: string;
@@ -82,6 +91,9 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
     }),
   );
   api.route('/', terminalRoutes({ projects: deps.projects, terminals: deps.terminals, maxJsonBytes }));
+  api.route('/', publishRoutes({ registry: deps.registry, maxJsonBytes }));
+  api.route('/', appRoutes({ registry: deps.registry, maxJsonBytes }));
+  api.route('/', backupRoutes({ backups: deps.backups }));
 
   api.notFound((c) => problemResponse(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`));
   api.onError((error) => errorToProblem(error, deps.log));
