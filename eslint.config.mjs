@@ -64,6 +64,24 @@ const layerRules = [
       ],
     },
   },
+  {
+    // The CLI is a client of the HTTP API like the UI: it shares only the protocol with the server.
+    files: ['bin/**/*.ts'],
+    ignores: ['bin/**/*.int.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/*', '!**/server/protocol', '**/server/*/**', '!**/server/protocol/*'],
+              message: 'The CLI imports only server/protocol/ (its integration tests may start a platform).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default tseslint.config(
