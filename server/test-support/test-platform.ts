@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../gateway/gateway-test-support';
 import { readConfig, type PlatformConfig } from '../config';
 import { createConsoleLogger } from '../core/logger';
 import { startPlatform, type Platform } from '../main';
@@ -33,6 +34,8 @@ export async function startTestPlatform(
     configure?: (config: PlatformConfig) => void;
     /** Real Java/Python toolchains instead of the preview layer's test stand-in. */
     realToolchains?: boolean;
+    /** Runs the app gateway (nginx) on a free loopback port; apps are `<app>.<tenant>.apps.localhost`. */
+    gateway?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'slipway-test-'));
@@ -44,6 +47,10 @@ export async function startTestPlatform(
   );
   config.publicUrl = new URL('http://slipway.test');
   if (database.location.kind === 'postgres') config.databaseUrl = database.location.url;
+  if (options.gateway) {
+    const port = await freePort();
+    config.gateway = { ...config.gateway, port, appsUrl: new URL(`http://apps.localhost:${port}`) };
+  }
   options.configure?.(config);
   const platform = await startPlatform(config, {
     web: false,
@@ -51,6 +58,7 @@ export async function startTestPlatform(
     passwordCost: { N: 1024, r: 8, p: 1 },
     log: createConsoleLogger({ quiet: true }),
     ...(options.realToolchains ? {} : { toolchains: testToolchains() }),
+    gateway: options.gateway ?? false,
   });
   const client = (cookie?: string, csrf?: string) => new ApiTestClient(platform, cookie, csrf);
   return {

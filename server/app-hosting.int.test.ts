@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDto, AppVersionDto, InstanceDto } from './protocol/apps';
+import type { ProjectDto } from './protocol/projects';
+import { gatewayRequest } from './gateway/gateway-test-support';
+import { finalEvent, publishEvents } from './registry/registry-test-kit';
+import { adminWithProject, memberOfNewTenant } from './test-support/fixtures';
+import { startTestPlatform, type ApiTestClient, type TestPlatform } from './test-support/test-platform';
+
+// The whole hosting path on real parts: git, the Python toolchain, the process driver's sealed
+// gunicorn, nginx and the gateway's control plane, composed as server/main.ts composes them.
+let env: TestPlatform;
+let admin: ApiTestClient;
+let outsider: ApiTestClient;
+let project: ProjectDto;
+
+beforeAll(async () => {
+  env = await startTestPlatform({ realToolchains: true, gateway: true });
+  const created = await adminWithProject(env, 'hello-staff', 'python-hello');
+  admin = created.admin;
+  project = created.project;
+  outsider = (await memberOfNewTenant(env, 'tenant-b', ['manager', 'developer'])).client;
+}, 120_000);
+afterAll(() => env.close());
+
+function gatewayPort(): number {
+  return env.platform.config.gateway.port;
+}
+
+async function publish(message: string): Promise<AppDto> {
+  const last = finalEvent(await publishEvents(await admin.post(`/projects/${project.id}/publish`, { message })));
+  if (last.type !== 'done') throw new Error(`publish failed at ${last.stage}: ${last.detail}`);
+  return last.app;
+}
+
+async function pageOf(app: AppDto, urlPath = '/'): Promise<{ status: number; body: string }> {
+  return gatewayRequest(gatewayPort(), new URL(app.url).hostname, urlPath);
+}
+
+async function setGreeting(greeting: string, access: 'public' | 'tenant'): Promise<void> {
+  const manifest = JSON.parse(
+    await (await admin.get(`/projects/${project.id}/files/content?path=slipway.json`)).text(),
+  ) as Record<string, unknown>;
+  const updated = { ...manifest, access, env: { GREETING: greeting } };
+  const saved = await admin.request('PUT', `/projects/${project.id}/files/content?path=slipway.json`, {
+    body: JSON.stringify(updated, null, 2),
+  });
+  expect(saved.status).toBeLessThan(300);
+}
+
+describe('publish → gateway → sealed instance', () => {
+  let app: AppDto;
+
+  it('publishes the project and serves it at its URL through nginx', async () => {
+    await setGreeting('Hello', 'public');
+    app = await publish('First publish');
+    expect(app.activeVersion).toBe(1);
+    expect(new URL(app.url).hostname).toMatch(/^hello-staff\.[a-z0-9-]+\.apps\.localhost$/);
+    const page = await pageOf(app);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<h1>Hello, world!</h1>');
+  }, 120_000);
+
+  it('switches to v2 on the next publish and rolls back to v1 in one call', async () => {
+    await setGreeting('Bonjour', 'public');
+    app = await publish('Say bonjour');
+    expect(app.activeVersion).toBe(2);
+    expect((await pageOf(app)).body).toContain('<h1>Bonjour, world!</h1>');
+
+    const rolledBack = await admin.json<AppDto>('POST', `/apps/${app.id}/rollback`, {});
+    expect(rolledBack.activeVersion).toBe(1);
+    expect((await pageOf(app)).body).toContain('<h1>Hello, world!</h1>');
+    const versions = await admin.json<AppVersionDto[]>('GET', `/apps/${app.id}/versions`);
+    expect(versions.map((version) => [version.number, version.active])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+    const instances = await admin.json<InstanceDto[]>('GET', `/apps/${app.id}/instances`);
+    const ready = instances.filter((instance) => instance.state === 'ready');
+    expect(ready.map((instance) => instance.version)).toEqual([1]);
+  }, 120_000);
+
+  it('sends anonymous visitors of a tenant-only app to the platform login', async () => {
+    await setGreeting('Hello', 'tenant');
+    app = await publish('Members only');
+    const page = await pageOf(app);
+    expect(page.status).toBe(302);
+    expect(page.body).not.toContain('Hello, world');
+  }, 120_000);
+
+  it('hides the app from another tenant (404 on every app route)', async () => {
+    for (const [method, path] of [
+      ['GET', `/apps/${app.id}`],
+      ['GET', `/apps/${app.id}/versions`],
+      ['GET', `/apps/${app.id}/instances`],
+      ['GET', `/apps/${app.id}/export`],
+      ['POST', `/apps/${app.id}/rollback`],
+      ['DELETE', `/apps/${app.id}`],
+    ] as const) {
+      const response = await outsider.request(method, path, {
+        body: method === 'POST' ? '{}' : undefined,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it('an unknown app host gets a clear 404 page from the gateway', async () => {
+    const page = await gatewayRequest(gatewayPort(), 'nothing.here.apps.localhost', '/');
+    expect(page.status).toBe(404);
+  });
+});
