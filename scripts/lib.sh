@@ -16,11 +16,19 @@ ensure_debian_packages() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
+  # Packages must not start their own daemons (Debian's nginx would take port 80): Slipway runs
+  # nginx and PostgreSQL itself, with its own configuration. A policy-rc.d says so to invoke-rc.d.
+  local policy=/usr/sbin/policy-rc.d added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && added_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$added_policy" ] || $sudo rm -f "$policy"
 }
 
-# Packages the platform itself runs on: sandboxes, git, the Java and Python toolchains.
-PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 gunicorn libtomcat10-embed-java libjakarta-annotation-api-java)
+# Packages the platform itself runs on: sandboxes, git, the Java and Python toolchains, and nginx
+# (the gateway's data plane in front of published apps).
+PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 gunicorn libtomcat10-embed-java libjakarta-annotation-api-java nginx)
 # Extra packages the test suite needs: a real browser, a real PostgreSQL, and Podman (+ runc)
 # serving the Docker Engine API for the docker driver's tests.
 TEST_PACKAGES=(chromium postgresql podman runc)
