@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,4 +66,48 @@ describe('publishing Java apps', () => {
     expect(page.status).toBe(200);
     expect(page.body).toMatch(/Hello/i);
   }, 120_000);
+
+  it('publishes an exploded web app with compiled classes and WEB-INF/lib but no sources, as it is', async () => {
+    expect(artifactDir).not.toBe('');
+    // A web app built elsewhere: slipway.json next to src/main/webapp holding the compiled
+    // servlets in WEB-INF/classes and a library jar in WEB-INF/lib; no Java sources at all.
+    const dir = await mkdtemp(path.join(tmpdir(), 'slipway-exploded-'));
+    const webapp = path.join(dir, 'src', 'main', 'webapp');
+    await cp(artifactDir, webapp, { recursive: true });
+    await chmodTree(webapp);
+    await mkdir(path.join(webapp, 'WEB-INF', 'lib'), { recursive: true });
+    execFileSync('/usr/lib/jvm/java-17-openjdk-amd64/bin/jar', [
+      'cf',
+      path.join(webapp, 'WEB-INF', 'lib', 'notes.jar'),
+      '-C',
+      path.join(dir, 'src'),
+      '.',
+    ]);
+    const manifest = { name: 'exploded-app', runtime: 'java', kind: 'servlet', access: 'public' };
+    await writeFile(path.join(dir, 'slipway.json'), JSON.stringify(manifest));
+    const response = await kit.request(developer, 'POST', `/tenants/${tenantId}/apps/publish`, {
+      body: new Blob([new Uint8Array(execFileSync('tar', ['-C', dir, '-czf', '-', '.']))]),
+      type: 'application/gzip',
+    });
+    const last = finalEvent(await publishEvents(response));
+    expect(last.type, JSON.stringify(last)).toBe('done');
+    if (last.type !== 'done') return;
+    expect(last).toMatchObject({ app: { slug: 'exploded-app' }, version: { source: 'cli' } });
+    const page = await kit.deployments.get(last.app.id, '/hello');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/Hello/i);
+    const served = await kit.artifacts.unpacked(last.version.artifactHash!);
+    expect(await readdir(path.join(served, 'WEB-INF', 'lib'))).toContain('notes.jar');
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 });
+
+/** Unpacked artifacts are read-only; a copy that the test extends must be writable again. */
+async function chmodTree(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const child = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chmodTree(child);
+    else await chmod(child, 0o644);
+  }
+}

@@ -228,6 +228,39 @@ describe('uploads (slipway publish DIR)', () => {
     if (last.type === 'done') expect((await kit.deployments.get(last.app.id, '/')).status).toBe(200);
   });
 
+  it('publishes a Python app with its packages vendored in the folder, importable as they are', async () => {
+    const dir = path.join(kit.dataDir, 'upload', 'vendored-app');
+    await mkdir(path.join(dir, 'greetings'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'greetings', '__init__.py'),
+      'def greet(name):\n    return f"Vendored hello, {name}"\n',
+    );
+    await writeFile(
+      path.join(dir, 'app.py'),
+      [
+        'from greetings import greet',
+        '',
+        'def app(environ, start_response):',
+        '    body = greet("staff").encode()',
+        '    start_response("200 OK", [("Content-Type", "text/plain")])',
+        '    return [body]',
+        '',
+      ].join('\n'),
+    );
+    const manifest = { name: 'vendored-app', runtime: 'python', kind: 'wsgi', entry: 'app:app' };
+    await writeFile(path.join(dir, 'slipway.json'), JSON.stringify(manifest));
+    const response = await kit.request(developer, 'POST', `/tenants/${tenantId}/apps/publish`, {
+      body: await tarOf(dir, false),
+      type: 'application/gzip',
+    });
+    const last = finalEvent(await publishEvents(response));
+    expect(last.type, JSON.stringify(last)).toBe('done');
+    if (last.type !== 'done') return;
+    const page = await kit.deployments.get(last.app.id, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toBe('Vendored hello, staff');
+  });
+
   it('refuses bad uploads with a clear problem', async () => {
     const post = (body: BodyInit, type: string, query = '') =>
       kit.request(developer, 'POST', `/tenants/${tenantId}/apps/publish${query}`, { body, type });

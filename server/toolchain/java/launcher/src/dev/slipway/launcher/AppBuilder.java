@@ -168,7 +168,7 @@ final class AppBuilder {
         Set<String> link = new HashSet<>();
         Map<String, byte[]> write = compiled.outcome() == null ? Map.of() : compiled.outcome().classFiles();
         if (compiled.full()) {
-            snapshot.resources().keySet().forEach(name -> copy.put(name, layout.resources().resolve(name)));
+            snapshot.resources().keySet().forEach(name -> copy.put(name, layout.classpathFile(name)));
         } else {
             Set<String> stale = new HashSet<>();
             compiled.sources().forEach(file -> stale.addAll(state.classFiles().getOrDefault(file, Set.of())));
@@ -176,7 +176,7 @@ final class AppBuilder {
             Map<String, OutputTree.Stamp> now = snapshot.resources();
             now.forEach((name, stamp) -> {
                 if (!stamp.equals(before.get(name))) {
-                    copy.put(name, layout.resources().resolve(name));
+                    copy.put(name, layout.classpathFile(name));
                 }
             });
             if (compiled.sources().isEmpty() && copy.isEmpty() && before.keySet().equals(now.keySet())) {
@@ -190,6 +190,7 @@ final class AppBuilder {
                 }
             }
         }
+        copy.keySet().removeAll(write.keySet()); // a class compiled from source wins over a prebuilt one
         OutputTree.installClasses(layout.output(), link, write, copy);
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.slipway.launcher;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,6 +96,17 @@ record LauncherOptions(Mode mode, Path webapp, Path socket, Path baseDir, BuildL
 
         Path classes() {
             return output.resolve("WEB-INF/classes");
+        }
+
+        /** Classes compiled elsewhere that the project ships in its web app (no sources needed). */
+        Path prebuiltClasses() {
+            return webappSources.resolve("WEB-INF/classes");
+        }
+
+        /** Where a file of WEB-INF/classes comes from: src/main/resources wins over prebuilt classes. */
+        Path classpathFile(String name) {
+            Path resource = resources.resolve(name);
+            return Files.isRegularFile(resource) ? resource : prebuiltClasses().resolve(name);
         }
 
         /** A path relative to the project, with forward slashes, as the IDE names files. */

@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  *
  * @param sources every {@code .java} file → checksum of its content (content, not modification
  *     time: two saves inside one kernel clock tick can share a timestamp)
- * @param resources files for {@code WEB-INF/classes} by relative path
+ * @param resources files for {@code WEB-INF/classes} by relative path: {@code src/main/resources}
+ *     and the classes the web app ships prebuilt in its own {@code WEB-INF/classes}
  * @param libraries the project's {@code WEB-INF/lib} jars by name (a changed jar means a full build)
  */
 record Snapshot(
@@ -28,7 +29,8 @@ record Snapshot(
             checksum.update(Files.readAllBytes(file));
             sources.put(file, checksum.getValue());
         }
-        Map<String, OutputTree.Stamp> resources = OutputTree.files(layout.resources(), name -> false);
+        Map<String, OutputTree.Stamp> resources = new TreeMap<>(OutputTree.files(layout.prebuiltClasses(), name -> false));
+        resources.putAll(OutputTree.files(layout.resources(), name -> false));
         Map<String, OutputTree.Stamp> libraries =
                 OutputTree.files(layout.webappSources().resolve("WEB-INF/lib"), Snapshot::notTopLevelJar);
         return new Snapshot(sources, resources, libraries);
@@ -39,6 +41,9 @@ record Snapshot(
         List<Path> path = new ArrayList<>(layout.platformClassPath());
         for (String jar : libraries.keySet()) {
             path.add(layout.webappSources().resolve("WEB-INF/lib").resolve(jar));
+        }
+        if (Files.isDirectory(layout.prebuiltClasses())) {
+            path.add(layout.prebuiltClasses());
         }
         if (withPreviousClasses && Files.isDirectory(layout.classes())) {
             path.add(layout.classes());
