@@ -31,6 +31,9 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,
+    // SIGTERM lets the platform dispose: nginx (own process group) and app instances (own
+    // sessions, built to outlive a crash) would survive the default SIGKILL and hold ports.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
     stdout: 'pipe',
     stderr: 'pipe',
     env: {

@@ -22,18 +22,17 @@ async function editProjectFile(
   expect(saved.ok(), await saved.text()).toBe(true);
 }
 
-/** Opens the app on a phone; a tenant-only app sends a stranger through the platform's login first. */
-async function openOnPhone(phone: Page, url: string): Promise<void> {
+/**
+ * Opens a tenant-only app on a phone that is signed in nowhere: the gateway sends it through the
+ * platform's login, which brings it back to the app.
+ */
+async function openOnPhoneWithLogin(phone: Page, url: string): Promise<void> {
   await phone.goto(url);
-  const email = phone.getByLabel('Email');
-  const heading = phone.getByRole('heading', { level: 1 });
-  await expect(email.or(heading).first()).toBeVisible();
-  if (await email.isVisible()) {
-    await email.fill(ADMIN.email);
-    await phone.getByLabel('Password').fill(ADMIN.password);
-    await phone.getByRole('button', { name: 'Log in' }).click();
-    await phone.waitForURL((u) => u.origin === new URL(url).origin);
-  }
+  await expect(phone).toHaveURL(/^http:\/\/localhost:\d+\/login\?next=/);
+  await phone.getByLabel('Email').fill(ADMIN.email);
+  await phone.getByLabel('Password').fill(ADMIN.password);
+  await phone.getByRole('button', { name: 'Log in' }).click();
+  await phone.waitForURL((u) => u.origin === new URL(url).origin);
 }
 
 test('create from a template → Publish → open the app on a phone → publish again → roll back', async ({
@@ -61,7 +60,7 @@ test('create from a template → Publish → open the app on a phone → publish
   // A phone: a fresh context (not signed in anywhere) with a mobile viewport and touch.
   const phoneContext = await browser.newContext({ ...devices['Pixel 7'] });
   const phone = await phoneContext.newPage();
-  await openOnPhone(phone, url);
+  await openOnPhoneWithLogin(phone, url);
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText(/^Hello, .+!$/);
   expect(phone.viewportSize()?.width).toBeLessThan(500);
 
@@ -118,7 +117,7 @@ test('a publish that fails at build says why and leaves the running version serv
 
   const phoneContext = await browser.newContext({ ...devices['Pixel 7'] });
   const phone = await phoneContext.newPage();
-  await openOnPhone(phone, url);
+  await openOnPhoneWithLogin(phone, url);
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText(/^Hello, .+!$/);
   await phoneContext.close();
 });
