@@ -121,3 +121,27 @@ test('a publish that fails at build says why and leaves the running version serv
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText(/^Hello, .+!$/);
   await phoneContext.close();
 });
+
+test('slipway in the IDE terminal: log in once, publish the project folder, the token stays out of git', async ({
+  loginPage,
+  dashboard,
+  ide,
+}) => {
+  test.setTimeout(240_000);
+  await loginPage.logIn(ADMIN.email, ADMIN.password);
+  await dashboard.createApp('Python', /hello/i, 'cli-terminal-e2e');
+  const terminal = await ide.newTerminal();
+  const rows = terminal.locator('.xterm-rows');
+  // SLIPWAY_URL is set in the terminal; only the credentials are typed.
+  await ide.runInTerminal(terminal, `slipway login --email ${ADMIN.email} --password '${ADMIN.password}'`);
+  await expect(rows).toContainText(`as ${ADMIN.email}; token saved`, { timeout: 30_000 });
+  await ide.runInTerminal(
+    terminal,
+    `slipway publish --json | python3 -c "import json,sys; d=json.load(sys.stdin); print('PUBLISHED', d['version'], d['url'])"`,
+  );
+  await expect(rows).toContainText(/PUBLISHED 1 http:\/\/cli-terminal-e2e\.[a-z0-9-]+\.apps\.localhost/, {
+    timeout: 120_000,
+  });
+  await ide.runInTerminal(terminal, 'echo "UNTRACKED[$(git status --porcelain --untracked-files=all | wc -l)]"');
+  await expect(rows).toContainText('UNTRACKED[0]');
+});

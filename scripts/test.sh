@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_debian_packages "${PLATFORM_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_node_modules
+ensure_cli_on_path # e2e/publish.spec.ts runs slipway in the IDE terminal
 cd "$REPO_ROOT"
 source scripts/test-postgres.sh
 start_test_postgres

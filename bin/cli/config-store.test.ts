@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,9 +25,20 @@ describe('config file', () => {
     await writeConfig(file, { url: 'http://localhost:3000', token: 'second', email: 'a@b.test' });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(path.dirname(file))).mode & 0o777).toBe(0o700);
-    expect(await readdir(path.dirname(file))).toEqual(['config.json']); // no temp file left behind
+    expect((await readdir(path.dirname(file))).sort()).toEqual(['.gitignore', 'config.json']); // no temp file left
     expect(await readConfig(file)).toEqual({ url: 'http://localhost:3000', token: 'second', email: 'a@b.test' });
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ token: 'second' });
+  });
+
+  it('stays out of git when HOME is a work tree (the IDE terminal: HOME is the project)', async () => {
+    execFileSync('git', ['init', '-q', home]);
+    await writeFile(path.join(home, 'app.py'), 'app = None\n');
+    await writeConfig(configPath({ HOME: home }), { url: 'http://x', token: 'secret' });
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: home,
+      encoding: 'utf8',
+    });
+    expect(status.trim()).toBe('?? app.py');
   });
 
   it('reads "none" for a missing file and an error for a damaged one', async () => {

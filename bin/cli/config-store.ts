@@ -53,6 +53,11 @@ export async function readConfig(file: string): Promise<SavedConfig | null> {
 export async function writeConfig(file: string, config: SavedConfig): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // In the IDE terminal HOME is the project, a git work tree the IDE's Publish commits: a
+  // `.gitignore` of `*` keeps the token (and itself) out of it. Harmless anywhere else.
+  await writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx', mode: 0o600 }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  });
   const temp = path.join(dir, `.config.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
