@@ -173,6 +173,11 @@ export class AppRecords {
       .execute();
   }
 
+  /** Links an app to the IDE project it is published from (a restored backup's project). */
+  async linkProject(appId: string, projectId: string): Promise<void> {
+    await this.db.updateTable('apps').set({ project_id: projectId }).where('id', '=', appId).execute();
+  }
+
   async setHealth(versionId: string, health: 'healthy' | 'unhealthy'): Promise<void> {
     await this.db.updateTable('app_versions').set({ health }).where('id', '=', versionId).execute();
   }

@@ -3,6 +3,7 @@ import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { IdentityService } from '../identity/identity-service';
+import type { ProjectDto } from '../protocol/projects';
 import type { Principal } from '../identity/principal';
 import { newId } from '../identity/tokens';
 import type { AppDto } from '../protocol/apps';
@@ -70,6 +71,7 @@ export class BackupService {
     await this.deps.identity.requireRole(principal, tenantId, ['developer', 'manager']);
     const workDir = path.join(this.deps.workRoot, newId());
     let created: AppRow | undefined;
+    let restoredProject: ProjectDto | undefined;
     try {
       const { limits } = this.deps;
       const backup = await readBackup(body, workDir, {
@@ -99,7 +101,13 @@ export class BackupService {
           principal.userId,
         );
       }
-      if (backup.repositoryBundle) {
+      // Only once every artifact checked out: the source comes back as an IDE project.
+      restoredProject = await this.restoreProject(principal, tenantId, created.slug, backup.repositoryBundle);
+      if (restoredProject) {
+        await this.deps.records.linkProject(created.id, restoredProject.id);
+        created = { ...created, project_id: restoredProject.id };
+      }
+      if (backup.repositoryBundle && !restoredProject) {
         await mkdir(this.deps.bundleRoot, { recursive: true });
         await copyFile(backup.repositoryBundle, this.bundleOf(created.id));
       }
@@ -107,10 +115,26 @@ export class BackupService {
       return this.deps.records.appDto(created);
     } catch (error) {
       if (created) await this.discard(created);
+      if (restoredProject) await this.deps.projects.delete(principal, restoredProject.id).catch(() => undefined);
       throw error;
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Recreates the app's IDE project from the backup's repository, so the restored app can be
+   * edited and published again like the original; when the tenant already has a project of that
+   * name, the bundle is kept with the app instead (and exported again with it).
+   */
+  private async restoreProject(
+    principal: Principal,
+    tenantId: string,
+    name: string,
+    bundle: string | null | undefined,
+  ): Promise<ProjectDto | undefined> {
+    if (!bundle || !(await this.deps.projects.isNameFree(tenantId, name))) return undefined;
+    return this.deps.projects.importFromBundle(principal, tenantId, { name, bundleFile: bundle });
   }
 
   /** Removes an imported app's kept bundle (call when the app is deleted). */

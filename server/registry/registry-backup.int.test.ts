@@ -95,7 +95,17 @@ describe('app backups', () => {
     });
     expect(((await promoted.json()) as AppDto).activeVersion).toBe(2);
     expect((await kit.deployments.get(restored.id, '/')).body).toMatch(/Second edition by/);
-    // Its own export still carries the source repository it came with.
+    // Its source came back as an IDE project: publishing it builds the original's latest commit.
+    expect(restored.projectId).not.toBeNull();
+    const republished = finalEvent(
+      await publishEvents(
+        await kit.request(elsewhere.principal, 'POST', `/projects/${restored.projectId ?? ''}/publish`),
+      ),
+    );
+    const secondCommit = original.find((version) => version.number === 2)?.commit;
+    expect(republished).toMatchObject({ type: 'done', version: { number: 3, commit: secondCommit } });
+    expect((await kit.deployments.get(restored.id, '/')).body).toMatch(/Second edition by/);
+    // Its own export carries that source repository again.
     const again = Buffer.from(
       await (await kit.request(elsewhere.principal, 'GET', `/apps/${restored.id}/export`)).arrayBuffer(),
     );
@@ -143,6 +153,13 @@ describe('app backups', () => {
     ]);
     expect((await importBackup(slip)).status).toBe(400);
     expect((await importBackup(Buffer.from('not a backup'))).status).toBe(415);
+
+    const badBundle = await tampered((dir) => writeFile(path.join(dir, 'repository.bundle'), 'not a bundle'), 'bundle');
+    const noSource = await importBackup(badBundle, '?name=bad-bundle');
+    expect(noSource.status).toBe(400);
+    expect(((await noSource.json()) as { detail: string }).detail).toMatch(/not a valid git bundle/);
+    const projects = (await kit.projects.list(elsewhere.principal, elsewhere.tenantId)).map((p) => p.name);
+    expect(projects).not.toContain('bad-bundle');
     const after = (await (
       await kit.request(elsewhere.principal, 'GET', `/apps?tenantId=${elsewhere.tenantId}`)
     ).json()) as AppDto[];

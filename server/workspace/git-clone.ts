@@ -34,6 +34,9 @@ const CLONE_CONFIG = [
   'http.lowSpeedTime=30',
 ];
 
+/** A bundle is a local file: only the `file` transport (which carries bundles), nothing else. */
+const BUNDLE_CLONE_CONFIG = ['protocol.allow=never', 'protocol.file.allow=always', 'transfer.fsckObjects=true'];
+
 const PRIVATE_RANGES = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
@@ -135,6 +138,31 @@ export async function cloneRepository(input: string, targetDir: string, options:
     await validateTree(root, maxBytes, maxEntries);
   } catch (error) {
     watch.stop();
+    await cleanUp(root, existed);
+    throw error;
+  }
+}
+
+/**
+ * Clones a git bundle (a backup's source repository, already size-checked by its reader) into
+ * `targetDir`, with the same hardening as a network clone: no template hooks, no submodules,
+ * the tree validated; `origin` is removed because it would point at a temporary file.
+ */
+export async function cloneBundle(bundleFile: string, targetDir: string, options: CloneOptions = {}): Promise<void> {
+  const existed = await prepareTarget(targetDir);
+  const root = await realpath(targetDir);
+  try {
+    await runGit(['clone', '--quiet', '--no-recurse-submodules', '--template=', '--', bundleFile, root], {
+      cwd: root,
+      config: BUNDLE_CLONE_CONFIG,
+      timeoutMs: options.timeoutMs ?? 120_000,
+    }).catch(() => {
+      throw new DomainError('invalid-input', "The backup's source repository is not a valid git bundle");
+    });
+    await runGit(['remote', 'remove', 'origin'], { cwd: root });
+    await mkdir(path.join(root, '.git', 'hooks'), { recursive: true });
+    await validateTree(root, options.maxBytes ?? 500 * 1024 * 1024, options.maxEntries ?? 20_000);
+  } catch (error) {
     await cleanUp(root, existed);
     throw error;
   }

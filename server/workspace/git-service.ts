@@ -4,7 +4,7 @@ import { realpath, readlink, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { conflict, DomainError, invalidInput, notFound, tooLarge } from '../core/errors';
 import type { GitCommitDto, GitDiffDto, GitStatusDto } from '../protocol/git';
-import { cloneRepository, type CloneOptions } from './git-clone';
+import { cloneBundle, cloneRepository, type CloneOptions } from './git-clone';
 import { LOG_FORMAT, parseLog, parseLsTree, parseStatus, type TreeObject } from './git-output';
 import { assertRepositorySafe } from './git-repository-guard';
 import { GitCommandError, runGit, type GitRunOptions } from './git-runner';
@@ -38,6 +38,11 @@ export class ProjectGit {
   /** Clones an http(s) URL into an empty or missing directory, safely (see git-clone). */
   static clone(url: string, targetDir: string, options?: CloneOptions): Promise<void> {
     return cloneRepository(url, targetDir, options);
+  }
+
+  /** Clones a git bundle file (a restored backup's source) into an empty or missing folder. */
+  static cloneBundle(bundleFile: string, targetDir: string, options?: CloneOptions): Promise<void> {
+    return cloneBundle(bundleFile, targetDir, options);
   }
 
   /** Creates the repository on branch `main` and commits every file as `author`; returns the hash. */

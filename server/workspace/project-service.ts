@@ -87,6 +87,33 @@ export class ProjectService {
     return this.commitStaged(principal, tenantId, input.name, null, runtime, staged);
   }
 
+  /** Recreates a project from a git bundle (an app backup's source repository). */
+  async importFromBundle(
+    principal: Principal,
+    tenantId: string,
+    input: { name: string; bundleFile: string },
+  ): Promise<ProjectDto> {
+    await this.identity.requireRole(principal, tenantId, PROJECT_ROLES);
+    await this.assertNameFree(tenantId, input.name);
+    let runtime: 'java' | 'python' = 'python';
+    const staged = await this.stage(async (dir) => {
+      await ProjectGit.cloneBundle(input.bundleFile, dir);
+      runtime = await readRuntime(dir);
+    });
+    return this.commitStaged(principal, tenantId, input.name, null, runtime, staged);
+  }
+
+  /** True when the tenant has no project of that name yet. */
+  async isNameFree(tenantId: string, name: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('projects')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return !row;
+  }
+
   /** Opens a project the principal may work on; other tenants' projects are "not found". */
   async open(principal: Principal, projectId: string): Promise<ProjectHandle> {
     const row = await this.db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst();
@@ -115,13 +142,8 @@ export class ProjectService {
   }
 
   private async assertNameFree(tenantId: string, name: string): Promise<void> {
-    const row = await this.db
-      .selectFrom('projects')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (row) throw conflict(`A project named "${name}" already exists in this tenant.`);
+    if (!(await this.isNameFree(tenantId, name)))
+      throw conflict(`A project named "${name}" already exists in this tenant.`);
   }
 
   /** Builds the folder aside, so a crash never leaves a half-made project in place. */
