@@ -1,6 +1,6 @@
 // The real CLI (bin/slipway, bundled and run by Node) against a real platform listening on
 // loopback: login → publish a template folder → versions → rollback, and how failures read.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,7 +100,27 @@ describe('slipway against a real platform', () => {
     expect(apps.find((a) => a.slug === 'cli-hello')).toMatchObject({ id: first.appId, activeVersion: 1 });
     const opened = await slipway(['open', 'cli-hello', '--no-browser']);
     expect(opened.stdout.trim()).toBe(first.url);
+
+    const logs = await slipway(['logs', 'cli-hello']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/^\S+ v\d \S+ (OUT|ERR|SYS) .*gunicorn/m);
   }, 180_000);
+
+  it('follows the logs until Ctrl+C, then exits 0', async () => {
+    const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin' } as unknown as NodeJS.ProcessEnv;
+    const child = spawn(LAUNCHER, ['logs', 'cli-hello', '--follow'], { cwd: home, env });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('gunicorn')) resolve();
+      });
+      void exited.then(() => reject(new Error(`logs --follow ended by itself: ${output}`)));
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
 
   it('reports a failed build with its stage and exit code 1, and leaves the active version', async () => {
     const dir = path.join(home, 'broken');
