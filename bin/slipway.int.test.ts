@@ -69,6 +69,15 @@ describe('slipway against a real platform', () => {
     expect((await stat(config)).mode & 0o777).toBe(0o600);
   });
 
+  it('creates a project from a template and prints where the IDE opens it', async () => {
+    const run = await slipway(['new', 'cli-made', '--template', 'python-hello', '--json']);
+    const project = parseJson<{ id: string; name: string; runtime: string; ideUrl: string }>(run);
+    expect(project).toMatchObject({ name: 'cli-made', runtime: 'python', ideUrl: `${url}/ide/${project.id}` });
+    const unknown = await slipway(['new', 'cli-other', '--template', 'no-such-template']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('publishes a template folder twice, lists the versions and rolls back', async () => {
     const dir = path.join(home, 'hello');
     await cp(path.join(REPO_ROOT, 'templates', 'python-hello'), dir, { recursive: true });
