@@ -7,6 +7,7 @@ import type { Database } from './db/schema';
 import type { Deployments } from './farm/deployments';
 import { createDriver } from './farm/drivers/create-driver';
 import { Farm } from './farm/farm';
+import { FileGrants, fileGrantKeyFile } from './farm/file-grants';
 import { AppLoginIssuer } from './gateway/app-login-issuer';
 import { AppSessions } from './gateway/app-sessions';
 import { Gateway, gatewayLayout } from './gateway/gateway';
@@ -40,6 +41,8 @@ export interface AppHosting {
   appLogin: AppLoginIssuer;
   /** The app gateway (nginx + control plane) when it runs. */
   gateway: Gateway | undefined;
+  /** Verifies the download links the kubernetes driver hands its pods (`GET /farm/files/:token`). */
+  fileGrants: FileGrants;
 }
 
 /**
@@ -76,13 +79,20 @@ export async function startAppHosting(
     : undefined;
   const signer = gateway?.signer ?? (await IdentitySigner.load(gatewayLayout(config.dataDir).keyFile));
 
+  const fileGrants = new FileGrants(fileGrantKeyFile(config.dataDir));
+
   // The farm is built before the registry it calls back on a crash loop.
   const late: { registry?: RegistryService } = {};
   const farm = owner.add(
     new Farm({
       db,
       driver: owner.add(
-        await createDriver({ farm: config.farm, dataDir: config.dataDir, identityFiles: deps.identityFiles }),
+        await createDriver({
+          farm: config.farm,
+          dataDir: config.dataDir,
+          identityFiles: deps.identityFiles,
+          fileGrants,
+        }),
       ),
       toolchains: deps.toolchains,
       // Without the gateway (tests of other layers) nothing routes app traffic.
@@ -113,7 +123,7 @@ export async function startAppHosting(
   const { registry, backups } = await startRegistry(config, deps, options.deployments ?? farm, owner);
   late.registry = registry;
   await farm.start(await registry.activeVersions());
-  return { registry, backups, appLogin: new AppLoginIssuer(db, appSessions, originOf), gateway };
+  return { registry, backups, appLogin: new AppLoginIssuer(db, appSessions, originOf), gateway, fileGrants };
 }
 
 async function startRegistry(

@@ -43,6 +43,34 @@ export interface FarmConfig {
   dockerSocket: string;
   /** Namespace the kubernetes driver applies objects to (SLIPWAY_KUBE_NAMESPACE, default "slipway-apps"). */
   kubeNamespace: string;
+  /** The rest of the kubernetes driver's settings (docs/kubernetes.md). */
+  kube: KubeFarmConfig;
+}
+
+/** Pods picked by namespace and labels: `SLIPWAY_KUBE_*_PODS` is `<namespace>:<key>=<value>,…`. */
+export interface KubePods {
+  namespace: string;
+  /** Empty: every pod of the namespace. */
+  labels: Record<string, string>;
+}
+
+/** What the kubernetes driver needs besides its namespace. */
+export interface KubeFarmConfig {
+  /** Runtime image the cluster pulls (SLIPWAY_KUBE_IMAGE, default "slipway-runtime:bookworm"). */
+  image: string;
+  /**
+   * Base URL pods reach the platform at, for their file downloads (SLIPWAY_KUBE_PLATFORM_URL,
+   * default `http://slipway.<platform namespace>.svc:<PORT>`).
+   */
+  platformUrl: URL;
+  /** The platform pods' port, the only egress port the NetworkPolicy opens (PORT). */
+  platformPort: number;
+  /** The platform's pods (SLIPWAY_KUBE_PLATFORM_PODS, default `slipway:app.kubernetes.io/name=slipway`). */
+  platform: KubePods;
+  /** The gateway's pods, the only ones that may connect (SLIPWAY_KUBE_GATEWAY_PODS, default: the platform's). */
+  gateway: KubePods;
+  /** The cluster DNS (SLIPWAY_KUBE_DNS_PODS, default `kube-system:k8s-app=kube-dns`). */
+  dns: KubePods;
 }
 
 /** Size limits for project files, uploads and request bodies. */
@@ -99,7 +127,7 @@ export function readConfig(
     previewDomain: env.SLIPWAY_PREVIEW_DOMAIN ?? 'preview.localhost',
     gitAllowPrivateHosts: env.SLIPWAY_GIT_ALLOW_PRIVATE_HOSTS === '1',
     gateway: readGatewayConfig(env),
-    farm: readFarmConfig(env),
+    farm: readFarmConfig(env, port),
   };
 }
 
@@ -114,7 +142,7 @@ function readGatewayConfig(env: Readonly<Record<string, string | undefined>>): G
 
 const farmDrivers = ['process', 'docker', 'kubernetes'] as const;
 
-function readFarmConfig(env: Readonly<Record<string, string | undefined>>): FarmConfig {
+function readFarmConfig(env: Readonly<Record<string, string | undefined>>, port: number): FarmConfig {
   const driver = env.SLIPWAY_FARM_DRIVER ?? 'process';
   if (!farmDrivers.some((known) => known === driver))
     throw new Error(`SLIPWAY_FARM_DRIVER must be one of ${farmDrivers.join(', ')}, got "${driver}"`);
@@ -122,7 +150,39 @@ function readFarmConfig(env: Readonly<Record<string, string | undefined>>): Farm
     driver: driver as FarmConfig['driver'],
     dockerSocket: env.SLIPWAY_DOCKER_SOCKET ?? '/run/podman/podman.sock',
     kubeNamespace: env.SLIPWAY_KUBE_NAMESPACE ?? 'slipway-apps',
+    kube: readKubeConfig(env, port),
   };
+}
+
+function readKubeConfig(env: Readonly<Record<string, string | undefined>>, port: number): KubeFarmConfig {
+  const platform = parseKubePods(
+    'SLIPWAY_KUBE_PLATFORM_PODS',
+    env.SLIPWAY_KUBE_PLATFORM_PODS || 'slipway:app.kubernetes.io/name=slipway',
+  );
+  return {
+    image: env.SLIPWAY_KUBE_IMAGE || 'slipway-runtime:bookworm',
+    platformUrl: new URL(env.SLIPWAY_KUBE_PLATFORM_URL || `http://slipway.${platform.namespace}.svc:${port}`),
+    platformPort: port,
+    platform,
+    gateway: env.SLIPWAY_KUBE_GATEWAY_PODS
+      ? parseKubePods('SLIPWAY_KUBE_GATEWAY_PODS', env.SLIPWAY_KUBE_GATEWAY_PODS)
+      : platform,
+    dns: parseKubePods('SLIPWAY_KUBE_DNS_PODS', env.SLIPWAY_KUBE_DNS_PODS || 'kube-system:k8s-app=kube-dns'),
+  };
+}
+
+/** `<namespace>:<key>=<value>,…` (labels optional). */
+function parseKubePods(name: string, text: string): KubePods {
+  const [namespace = '', labelText = '', ...rest] = text.split(':');
+  const labels: Record<string, string> = {};
+  for (const pair of labelText.split(',').filter(Boolean)) {
+    const [key = '', value, ...extra] = pair.split('=');
+    if (!key || value === undefined || extra.length > 0) throw new Error(`${name}: "${pair}" is not key=value`);
+    labels[key.trim()] = value.trim();
+  }
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || rest.length > 0)
+    throw new Error(`${name} must be <namespace>:<key>=<value>,…, got "${text}"`);
+  return { namespace, labels };
 }
 
 function parsePort(text: string): number {

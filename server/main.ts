@@ -121,6 +121,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       appLogin: hosting.appLogin,
       registry: hosting.registry,
       backups: hosting.backups,
+      fileGrants: hosting.fileGrants,
       publicUrl: config.publicUrl,
       limits: config.limits,
       stagingRoot,

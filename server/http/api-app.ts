@@ -11,6 +11,7 @@ import type { PreviewService } from '../preview/preview-service';
 import type { BackupService } from '../registry/backup-service';
 import type { RegistryService } from '../registry/registry-service';
 import type { AppLoginIssuer } from '../gateway/app-login-issuer';
+import type { FileGrants } from '../farm/file-grants';
 import type { ApiEnv } from './api-env';
 import { requireAuth } from './auth-middleware';
 import { errorToProblem, problemResponse } from './problem';
@@ -24,6 +25,7 @@ import { tenantRoutes } from './routes/tenant-routes';
 import { terminalRoutes } from './routes/terminal-routes';
 import { appRoutes } from './routes/app-routes';
 import { backupRoutes } from './routes/backup-routes';
+import { farmFileRoutes } from './routes/farm-file-routes';
 import { publishRoutes } from './routes/publish-routes';
 
 /** The services the REST API is built on. */
@@ -43,6 +45,8 @@ export interface ApiDeps {
   registry: RegistryService;
   /** App backup export and import. */
   backups: BackupService;
+  /** Download grants of the kubernetes driver's pods (public route: the token is the credential). */
+  fileGrants: FileGrants;
   publicUrl: URL;
   limits: WorkspaceLimits;
   stagingRoot: string;
@@ -62,6 +66,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
 
   api.route('/', loginRoutes(authDeps));
   api.route('/', gatewayRoutes({ sessions: deps.sessions, issuer: deps.appLogin }));
+  api.route('/', farmFileRoutes({ grants: deps.fileGrants }));
   api.use('*', requireAuth(deps.sessions, deps.publicUrl));
   api.route('/', sessionRoutes(authDeps));
   api.route('/', tenantRoutes({ identity: deps.identity, maxJsonBytes }));

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { DomainError } from '../../core/errors';
 import { Emitter, type Event } from '../../core/event';
@@ -23,9 +24,11 @@ export interface KubernetesDriverOptions extends Omit<KubernetesSettings, 'termi
   kubeConfig: KubeConfig;
   /**
    * The URL a pod's init container downloads a host folder or file from, as a tar.gz (the
-   * artifact, the runtime's files); served by the platform, authenticated by the URL itself.
+   * artifact, the runtime's files): a folder's contents at the archive's root, a file as one
+   * entry named after `hostPath`. The platform serves it at `GET /api/v1/farm/files/:token`,
+   * authenticated by the URL itself (farm/file-grants.ts).
    */
-  filesUrlFor(request: DriverStartRequest, hostPath: string): string;
+  filesUrlFor(request: DriverStartRequest, hostPath: string): string | Promise<string>;
   /** Pods' terminationGracePeriodSeconds (default 10). */
   terminationGraceSeconds?: number;
 }
@@ -130,8 +133,8 @@ export class KubernetesDriver implements Driver {
     return Promise.all(
       binds.map(async (bind) => ({
         sandbox: bind.sandbox,
-        url: this.options.filesUrlFor(request, bind.host),
-        isFile: (await stat(bind.host)).isFile(),
+        url: await this.options.filesUrlFor(request, bind.host),
+        fileName: (await stat(bind.host)).isFile() ? path.basename(bind.host) : undefined,
       })),
     );
   }

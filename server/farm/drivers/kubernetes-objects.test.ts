@@ -33,8 +33,8 @@ const request: DriverStartRequest = {
 };
 
 const files = [
-  { sandbox: '/workspace', url: 'http://platform/files/0', isFile: false },
-  { sandbox: '/app/build', url: 'http://platform/files/1', isFile: false },
+  { sandbox: '/workspace', url: 'http://platform/files/0' },
+  { sandbox: '/app/build', url: 'http://platform/files/1' },
 ];
 
 function generated() {

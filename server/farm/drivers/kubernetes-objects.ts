@@ -49,10 +49,13 @@ export interface KubernetesSettings {
 export interface FetchedFiles {
   /** Path inside the app container, read-only. */
   sandbox: string;
-  /** URL of a tar.gz holding the folder's contents (or, for a file, one entry named after it). */
+  /** URL of a tar.gz holding the folder's contents (or, for a file, its one entry). */
   url: string;
-  /** A single file (e.g. an extra jar) rather than a folder. */
-  isFile: boolean;
+  /**
+   * For a single file (e.g. an extra jar): the name of the archive's one entry, the host file's
+   * name (which may differ from the name it is mounted at). Undefined for a folder.
+   */
+  fileName?: string | undefined;
 }
 
 /** The objects that make one instance: its pods, its address, its fence. */
@@ -236,11 +239,10 @@ function httpSidecar(
 }
 
 function fileMount(file: FetchedFiles, index: number): V1VolumeMount {
-  const base = file.sandbox.split('/').pop() ?? '';
   return {
     name: FILES_VOLUME,
     mountPath: file.sandbox,
-    subPath: file.isFile ? `${index}/${base}` : String(index),
+    subPath: file.fileName === undefined ? String(index) : `${index}/${file.fileName}`,
     readOnly: true,
   };
 }
