@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceEndpoint } from './driver';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -32,10 +33,8 @@ export async function waitUntilAnswers(
   while (!options.signal.aborted) {
     if (await answers(endpoint, path)) return undefined;
     if (Date.now() >= deadline) return 'timeout';
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, PROBE_INTERVAL_MS);
-      options.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    // timers/promises removes its abort listener after each wait; one listener per poll piled up.
+    await sleep(PROBE_INTERVAL_MS, undefined, { signal: options.signal }).catch(() => undefined);
   }
   return 'aborted';
 }
