@@ -50,7 +50,7 @@ test('a reload keeps the open tabs, the layout and the terminal with its output'
   await page.reload();
   await expect(page.getByRole('tab', { name: 'README.md' })).toBeVisible();
   await expect(page.getByRole('tab', { name: 'app.py' })).toHaveAttribute('aria-selected', 'true');
-  const reattached = page.locator('.xterm').last();
+  const reattached = page.locator('.xterm').filter({ visible: true });
   await expect(reattached.locator('.xterm-rows')).toContainText('before-42');
   await ide.runInTerminal(reattached, 'echo after-$((40+3))');
   await expect(reattached.locator('.xterm-rows')).toContainText('after-43');

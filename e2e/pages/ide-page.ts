@@ -34,7 +34,9 @@ export class IdePage {
 
   async newTerminal(): Promise<Locator> {
     await this.page.getByRole('button', { name: 'New terminal' }).click();
-    const terminal = this.page.locator('.xterm').last();
+    // The selected terminal is the only visible one; `.last()` could point at the terminal the IDE
+    // starts by itself when that one mounts late (a busy machine).
+    const terminal = this.page.locator('.xterm').filter({ visible: true });
     await expect(terminal).toBeVisible();
     return terminal;
   }
