@@ -17,7 +17,10 @@ export interface PlainNginx {
  * this baseline is the stricter one).
  */
 function configFor(socketPath: string, port: number, prefix: string): string {
-  return `worker_processes auto;
+  // Run as root (as the bench is here), nginx would switch its workers to `nobody`, which cannot
+  // reach an instance's socket in its 0700 folder; the gateway's workers run as root too.
+  const user = process.getuid?.() === 0 ? 'user root;\n' : '';
+  return `${user}worker_processes auto;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log warn;
 events { worker_connections 1024; }

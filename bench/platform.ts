@@ -20,6 +20,11 @@ export interface BenchPlatform {
   admin: AdminAccount;
   /** Host suffix of the preview origins: a project's preview is `<projectId>.<previewDomain>`. */
   previewDomain: string;
+  /** The app gateway's loopback port; an app is served at `<app>.<tenant>.<appsDomain>` there. */
+  gatewayPort: number;
+  appsDomain: string;
+  /** The platform's data dir (its farm keeps instance state and sockets there). */
+  dataDir: string;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -27,6 +32,8 @@ export interface BenchPlatform {
 const ADMIN: AdminAccount = { email: 'bench@slipway.test', password: 'benchmark admin password' };
 /** Chromium maps every `*.localhost` name to loopback, so previews need no DNS set-up. */
 const PREVIEW_DOMAIN = 'preview.localhost';
+/** Published apps get their own site, `<app>.<tenant>.apps.localhost:<gateway port>`. */
+const APPS_DOMAIN = 'apps.localhost';
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 15_000;
 
@@ -134,6 +141,8 @@ async function stopPlatform(child: ChildProcess, dataDir: string): Promise<void>
 export async function startBenchPlatform(repoRoot: string): Promise<BenchPlatform> {
   await ensureProductionBuild(repoRoot);
   const port = await findFreePort();
+  let gatewayPort = await findFreePort();
+  while (gatewayPort === port) gatewayPort = await findFreePort();
   const baseUrl = `http://localhost:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'slipway-bench-'));
   const outDir = path.join(repoRoot, 'bench', '.out');
@@ -158,6 +167,9 @@ export async function startBenchPlatform(repoRoot: string): Promise<BenchPlatfor
         SLIPWAY_ADMIN_PASSWORD: ADMIN.password,
         SLIPWAY_PUBLIC_URL: baseUrl,
         SLIPWAY_PREVIEW_DOMAIN: PREVIEW_DOMAIN,
+        // main.ts always starts the gateway (nginx); give it a free port of its own.
+        SLIPWAY_GATEWAY_PORT: String(gatewayPort),
+        SLIPWAY_APPS_URL: `http://${APPS_DOMAIN}:${gatewayPort}`,
       },
     },
   );
@@ -167,7 +179,17 @@ export async function startBenchPlatform(repoRoot: string): Promise<BenchPlatfor
   try {
     if (child.pid === undefined) throw new Error('could not spawn the platform');
     await waitForHealth(baseUrl, child, logFile);
-    return { baseUrl, pid: child.pid, admin: ADMIN, previewDomain: PREVIEW_DOMAIN, logFile, stop };
+    return {
+      baseUrl,
+      pid: child.pid,
+      admin: ADMIN,
+      previewDomain: PREVIEW_DOMAIN,
+      gatewayPort,
+      appsDomain: APPS_DOMAIN,
+      dataDir,
+      logFile,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -8,6 +8,7 @@ import { launchChromium } from './ide-browser';
 import { describeMachine, describeToolchains, loadAverage } from './machine-info';
 import { measureEditorLoad } from './measure-editor-load';
 import { measureFileSave } from './measure-file-save';
+import { measureHosting } from './measure-hosting';
 import { measureIdeJavaScript } from './measure-ide-javascript';
 import { measurePreview } from './measure-preview';
 import { measureSessionMemory } from './measure-session-memory';
@@ -73,6 +74,16 @@ const SECTIONS: BenchSection[] = [
       'frame. Save verdicts use the p50 of 20 edits and p95 ÷ p50. See bench/README.md.',
     software: describeToolchains,
     measure: ({ platform, browser, session }) => measurePreview(browser, session, platform, step),
+  },
+  {
+    issue: 4,
+    title: 'Issue 4 — publish, farm, gateway',
+    referenceColumn: 'Plain nginx (same run) or floor outside the platform (TOOLCHAIN-NOTES)',
+    conventions:
+      'Units: MB = 10^6 bytes; publish and cold-start verdicts use medians; gateway rows need both the rps ratio ' +
+      'and the p99 ratio against plain nginx on the same instance. Load by autocannon in the bench process, on ' +
+      'the same 2 cores as everything else. See bench/README.md.',
+    measure: ({ platform, session }) => measureHosting(session, platform, step),
   },
 ];
 
