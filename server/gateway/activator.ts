@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { abortable } from '../core/abortable';
 import type { Disposable } from '../core/disposable';
 import type { Logger } from '../core/logger';
 import type { InstanceEndpoint } from '../farm/driver';
@@ -82,7 +83,7 @@ export class Activator implements Disposable {
     const onClose = () => left.abort();
     request.socket.once('close', onClose);
     try {
-      return await raceAbort(this.sharedWake(appId), left.signal);
+      return await abortable(this.sharedWake(appId), left.signal);
     } catch (error) {
       if (!left.signal.aborted) this.deps.log.warn(`waking app ${appId} failed`, error);
       return undefined;
@@ -99,7 +100,7 @@ export class Activator implements Disposable {
       this.lifetime.signal,
       AbortSignal.timeout(this.deps.wakeTimeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS),
     ]);
-    const wake = raceAbort(this.deps.waker.wake(appId, signal), signal).finally(() => this.wakes.delete(appId));
+    const wake = abortable(this.deps.waker.wake(appId, signal), signal).finally(() => this.wakes.delete(appId));
     this.wakes.set(appId, wake);
     return wake;
   }
@@ -115,22 +116,4 @@ function rawRequestHead(request: IncomingMessage): string {
     lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortable, SerialQueue } from './serial-queue';
+import { SerialQueue } from './serial-queue';
 
 describe('SerialQueue', () => {
   it('runs tasks one at a time, in order', async () => {
@@ -40,13 +40,5 @@ describe('SerialQueue', () => {
     const signal = new AbortController().signal;
     await expect(queue.run(() => Promise.reject(new Error('boom')), signal)).rejects.toThrow('boom');
     await expect(queue.run(() => Promise.resolve(1), signal)).resolves.toBe(1);
-  });
-});
-
-describe('abortable', () => {
-  it('rejects with the reason when already aborted', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('superseded'));
-    await expect(abortable(Promise.resolve(1), controller.signal)).rejects.toThrow('superseded');
   });
 });
