@@ -3,42 +3,28 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import type { AppDto } from '@/server/protocol/apps';
-import type { SessionDto } from '@/server/protocol/identity';
 import { api, errorMessage } from '@/components/api/api-client';
+import { TenantPicker } from '@/components/dashboard/tenant-picker';
+import { useTenantSession } from '@/components/dashboard/use-tenant-session';
 import { Logo } from '@/components/ui/logo';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { AppCard } from './app-card';
 import './apps.css';
 
-// The dashboard remembers the chosen tenant under this key; the Apps view follows it.
-const TENANT_KEY = 'slipway.tenant';
-
 /** The tenant's published apps, each with its versions (roll back) and instances. */
 export function AppsView() {
-  const [session, setSession] = useState<SessionDto | null>(null);
-  const [tenantId, setTenantId] = useState<string | null>(null);
+  const { session, tenantId, tenant, chooseTenant: rememberTenant, error: sessionError } = useTenantSession();
   const [apps, setApps] = useState<AppDto[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
-
-  useEffect(() => {
-    api.session().then(
-      (s) => {
-        setSession(s);
-        const remembered = localStorage.getItem(TENANT_KEY);
-        const tenant = s.memberships.find((m) => m.tenantId === remembered) ?? s.memberships[0];
-        setTenantId(tenant?.tenantId ?? null);
-      },
-      (e: unknown) => setError(errorMessage(e)),
-    );
-  }, []);
+  const error = sessionError ?? loadError;
 
   const load = useCallback(async (id: string) => {
     try {
       setApps(await api.apps.list(id));
-      setError(null);
+      setLoadError(null);
     } catch (e) {
-      setError(errorMessage(e));
+      setLoadError(errorMessage(e));
       setApps([]);
     }
   }, []);
@@ -48,12 +34,10 @@ export function AppsView() {
   }, [tenantId, load, refreshKey]);
 
   function chooseTenant(id: string): void {
-    localStorage.setItem(TENANT_KEY, id);
     setApps(null);
-    setTenantId(id);
+    rememberTenant(id);
   }
 
-  const tenant = session?.memberships.find((m) => m.tenantId === tenantId);
   return (
     <div className="dash">
       <header className="dash-header">
@@ -74,18 +58,12 @@ export function AppsView() {
             {error}
           </div>
         ) : null}
-        {session && session.memberships.length > 1 ? (
-          <div className="field tenant-picker">
-            <label htmlFor="apps-tenant-picker">Company</label>
-            <select id="apps-tenant-picker" value={tenantId ?? ''} onChange={(e) => chooseTenant(e.target.value)}>
-              {session.memberships.map((m) => (
-                <option key={m.tenantId} value={m.tenantId}>
-                  {m.tenantName}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <TenantPicker
+          id="apps-tenant-picker"
+          memberships={session?.memberships}
+          tenantId={tenantId}
+          onChoose={chooseTenant}
+        />
         <div className="dash-section-head">
           <h1>{tenant ? `${tenant.tenantName} · Published apps` : 'Published apps'}</h1>
           <button type="button" className="btn btn-secondary" onClick={() => setRefreshKey((k) => k + 1)}>

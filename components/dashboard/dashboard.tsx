@@ -2,7 +2,6 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
-import type { MembershipDto, SessionDto } from '@/server/protocol/identity';
 import type { ProjectDto } from '@/server/protocol/projects';
 import { api, errorMessage } from '@/components/api/api-client';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
@@ -10,38 +9,23 @@ import { Logo } from '@/components/ui/logo';
 import { TemplateWizard } from '@/components/wizard/template-wizard';
 import { ImportDialog } from '@/components/wizard/import-dialog';
 import { ProjectList } from './project-list';
-
-const TENANT_KEY = 'slipway.tenant';
-
-function pickTenant(memberships: MembershipDto[]): string | null {
-  const remembered = localStorage.getItem(TENANT_KEY);
-  return memberships.find((m) => m.tenantId === remembered)?.tenantId ?? memberships[0]?.tenantId ?? null;
-}
+import { TenantPicker } from './tenant-picker';
+import { useTenantSession } from './use-tenant-session';
 
 /** Home page: the user's tenants, the chosen tenant's projects, "New app" and "Import from Git". */
 export function Dashboard() {
-  const [session, setSession] = useState<SessionDto | null>(null);
-  const [tenantId, setTenantId] = useState<string | null>(null);
+  const { session, tenantId, tenant, chooseTenant, error: sessionError } = useTenantSession();
   const [projects, setProjects] = useState<ProjectDto[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'wizard' | 'import' | null>(null);
-
-  useEffect(() => {
-    api.session().then(
-      (s) => {
-        setSession(s);
-        setTenantId(pickTenant(s.memberships));
-      },
-      (e: unknown) => setError(errorMessage(e)),
-    );
-  }, []);
+  const error = sessionError ?? loadError;
 
   const loadProjects = useCallback(async (id: string) => {
     setProjects(null);
     try {
       setProjects(await api.projects.list(id));
     } catch (e) {
-      setError(errorMessage(e));
+      setLoadError(errorMessage(e));
       setProjects([]);
     }
   }, []);
@@ -50,11 +34,6 @@ export function Dashboard() {
     if (tenantId) void loadProjects(tenantId);
   }, [tenantId, loadProjects]);
 
-  function chooseTenant(id: string): void {
-    localStorage.setItem(TENANT_KEY, id);
-    setTenantId(id);
-  }
-
   async function logout(): Promise<void> {
     try {
       await api.auth.logout();
@@ -62,8 +41,6 @@ export function Dashboard() {
       window.location.assign('/login');
     }
   }
-
-  const tenant = session?.memberships.find((m) => m.tenantId === tenantId);
 
   return (
     <div className="dash">
@@ -91,18 +68,12 @@ export function Dashboard() {
         {session && session.memberships.length === 0 ? (
           <p>You are not a member of any company yet. Ask your service manager for an invitation.</p>
         ) : null}
-        {session && session.memberships.length > 1 ? (
-          <div className="field tenant-picker">
-            <label htmlFor="tenant-picker">Company</label>
-            <select id="tenant-picker" value={tenantId ?? ''} onChange={(e) => chooseTenant(e.target.value)}>
-              {session.memberships.map((m) => (
-                <option key={m.tenantId} value={m.tenantId}>
-                  {m.tenantName}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <TenantPicker
+          id="tenant-picker"
+          memberships={session?.memberships}
+          tenantId={tenantId}
+          onChoose={chooseTenant}
+        />
         {tenant ? (
           <section aria-labelledby="projects-title">
             <div className="dash-section-head">
