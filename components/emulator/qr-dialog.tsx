@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '@/components/api/api-client';
 import { qrCodeDataUrl } from '@/components/ui/qr-code';
-import { useModal } from '@/components/wizard/use-modal';
+import { ModalDialog } from '@/components/ui/modal-dialog';
 import type { PreviewLinkDto } from '@/server/protocol/preview';
 
 interface Code {
@@ -21,7 +21,6 @@ function remaining(expiresAt: string, now: number): string | null {
 
 /** A dialog with a QR code of a one-time `phone` link to the preview, and when it expires. */
 export function QrDialog({ projectId, path, onClose }: { projectId: string; path: string; onClose: () => void }) {
-  const ref = useModal(true);
   const [code, setCode] = useState<Code | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -46,60 +45,44 @@ export function QrDialog({ projectId, path, onClose }: { projectId: string; path
     return () => clearInterval(timer);
   }, []);
 
-  // close() before unmounting lets the browser return focus to the button that opened the dialog.
-  const close = (): void => {
-    ref.current?.close();
-    onClose();
-  };
-
   const left = code ? remaining(code.link.expiresAt, now) : null;
   return (
-    <dialog
-      ref={ref}
-      className="modal qr-dialog"
-      aria-labelledby="qr-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        close();
-      }}
+    <ModalDialog
+      className="qr-dialog"
+      titleId="qr-title"
+      title="Open on your phone"
+      actions={
+        <button type="button" className="btn btn-secondary" onClick={() => void generate()}>
+          New code
+        </button>
+      }
+      onClose={onClose}
     >
-      <div className="modal-body">
-        <h2 id="qr-title">Open on your phone</h2>
-        <p className="hint">
-          Scan with the phone&apos;s camera to open <code>{path}</code>. The link signs the phone in to this preview
-          once.
-        </p>
-        <div className="qr-box">
-          {code ? (
-            <img src={code.image} alt="QR code" width={232} height={232} className={left ? '' : 'qr-expired'} />
-          ) : error ? (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          ) : (
-            <p className="hint">Creating a link…</p>
-          )}
-        </div>
+      <p className="hint">
+        Scan with the phone&apos;s camera to open <code>{path}</code>. The link signs the phone in to this preview once.
+      </p>
+      <div className="qr-box">
         {code ? (
-          <p className="qr-expiry">
-            {left ? (
-              <>
-                Expires in {left} (at {new Date(code.link.expiresAt).toLocaleTimeString()})
-              </>
-            ) : (
-              'This code has expired.'
-            )}
+          <img src={code.image} alt="QR code" width={232} height={232} className={left ? '' : 'qr-expired'} />
+        ) : error ? (
+          <p className="error-text" role="alert">
+            {error}
           </p>
-        ) : null}
-        <div className="modal-actions">
-          <button type="button" className="btn btn-secondary" onClick={() => void generate()}>
-            New code
-          </button>
-          <button type="button" className="btn" autoFocus onClick={close}>
-            Close
-          </button>
-        </div>
+        ) : (
+          <p className="hint">Creating a link…</p>
+        )}
       </div>
-    </dialog>
+      {code ? (
+        <p className="qr-expiry">
+          {left ? (
+            <>
+              Expires in {left} (at {new Date(code.link.expiresAt).toLocaleTimeString()})
+            </>
+          ) : (
+            'This code has expired.'
+          )}
+        </p>
+      ) : null}
+    </ModalDialog>
   );
 }

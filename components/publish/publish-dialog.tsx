@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from 'react';
 import { QrCode } from '@/components/ui/qr-code';
-import { useModal } from '@/components/wizard/use-modal';
+import { ModalDialog } from '@/components/ui/modal-dialog';
 import type { PublishProgress } from './publish-progress';
 import { PublishStageList } from './publish-stage-list';
 import './publish.css';
@@ -22,68 +22,54 @@ export function PublishDialog({
   onPublishAgain: () => void;
   onClose: () => void;
 }) {
-  const ref = useModal(true);
-  const close = (): void => {
-    ref.current?.close();
-    onClose();
-  };
   const { status, result, failure } = progress;
   return (
-    <dialog
-      ref={ref}
-      className="modal publish-dialog"
-      aria-labelledby="publish-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        close();
-      }}
-    >
-      <div className="modal-body">
-        <h2 id="publish-title">Publish {projectName}</h2>
-        {unsavedFiles > 0 ? (
-          <p className="hint">
-            {unsavedFiles} {unsavedFiles === 1 ? 'file has' : 'files have'} unsaved edits that this publish does not
-            include.
-          </p>
-        ) : null}
-        <PublishStageList progress={progress} />
-        <p className="publish-status" role="status">
-          {status === 'running' ? 'Publishing…' : null}
-          {result ? `Published version ${result.version.number} of ${result.app.slug}.` : null}
-        </p>
-        {result ? (
-          <div className="publish-result">
-            <div>
-              <a href={result.app.url} target="_blank" rel="noopener noreferrer" className="btn">
-                Open app
-              </a>
-              <p>
-                <code className="publish-url">{result.app.url}</code>
-              </p>
-              <p className="hint">Scan the code to open the app on a phone.</p>
-            </div>
-            <QrCode text={result.app.url} label={`QR code of ${result.app.url}`} size={160} />
-          </div>
-        ) : null}
-        {failure ? (
-          <p className="publish-failure" role="alert">
-            {failure.stage ? `Failed at ${failure.stage}: ` : 'The publish could not start: '}
-            {failure.reason.replace(/\.?\s*$/, '.')} Nothing that serves was changed.
-          </p>
-        ) : null}
-        <PublishLog lines={progress.log} open={status !== 'done'} />
-        <div className="modal-actions">
-          {status !== 'running' ? (
-            <button type="button" className="btn btn-secondary" onClick={onPublishAgain}>
-              Publish again
-            </button>
-          ) : null}
-          <button type="button" className="btn" autoFocus onClick={close}>
-            Close
+    <ModalDialog
+      className="publish-dialog"
+      titleId="publish-title"
+      title={`Publish ${projectName}`}
+      actions={
+        status !== 'running' ? (
+          <button type="button" className="btn btn-secondary" onClick={onPublishAgain}>
+            Publish again
           </button>
+        ) : null
+      }
+      onClose={onClose}
+    >
+      {unsavedFiles > 0 ? (
+        <p className="hint">
+          {unsavedFiles} {unsavedFiles === 1 ? 'file has' : 'files have'} unsaved edits that this publish does not
+          include.
+        </p>
+      ) : null}
+      <PublishStageList progress={progress} />
+      <p className="publish-status" role="status">
+        {status === 'running' ? 'Publishing…' : null}
+        {result ? `Published version ${result.version.number} of ${result.app.slug}.` : null}
+      </p>
+      {result ? (
+        <div className="publish-result">
+          <div>
+            <a href={result.app.url} target="_blank" rel="noopener noreferrer" className="btn">
+              Open app
+            </a>
+            <p>
+              <code className="publish-url">{result.app.url}</code>
+            </p>
+            <p className="hint">Scan the code to open the app on a phone.</p>
+          </div>
+          <QrCode text={result.app.url} label={`QR code of ${result.app.url}`} size={160} />
         </div>
-      </div>
-    </dialog>
+      ) : null}
+      {failure ? (
+        <p className="publish-failure" role="alert">
+          {failure.stage ? `Failed at ${failure.stage}: ` : 'The publish could not start: '}
+          {failure.reason.replace(/\.?\s*$/, '.')} Nothing that serves was changed.
+        </p>
+      ) : null}
+      <PublishLog lines={progress.log} open={status !== 'done'} />
+    </ModalDialog>
   );
 }
 
