@@ -33,6 +33,8 @@ export class UsageMeter implements Disposable {
   private running: Promise<void> | undefined;
   private lastPassAt: number;
   private lastInstanceRollupAt = 0;
+  /** Apps the last pass reported traffic for. */
+  private appsWithTraffic = new Set<string>();
   private stopped = false;
   private readonly clock: () => number;
 
@@ -98,5 +100,11 @@ export class UsageMeter implements Disposable {
         at,
       });
     }
+    // An app that went quiet must hear so once: the farm keeps the last sample it got, and a
+    // stale non-zero concurrency would keep it from scaling in or to zero.
+    for (const appId of this.appsWithTraffic) {
+      if (!perApp.has(appId)) this.options.traffic.noteTraffic(appId, { requests: 0, concurrency: 0, at });
+    }
+    this.appsWithTraffic = new Set(perApp.keys());
   }
 }
