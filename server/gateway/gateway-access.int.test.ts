@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleLogger } from '../core/logger';
 import { openDatabase } from '../db/database';
 import type { Database } from '../db/schema';
 import type { AppRoute } from '../farm/routing';
@@ -10,10 +9,9 @@ import { newId } from '../identity/tokens';
 import type { MemberDto, SessionDto, TenantDto } from '../protocol/identity';
 import { memberOfNewTenant } from '../test-support/fixtures';
 import { startTestPlatform, TEST_ADMIN, type ApiTestClient, type TestPlatform } from '../test-support/test-platform';
-import { AppSessions } from './app-sessions';
 import { BrowserTestClient } from './browser-test-client';
-import { Gateway } from './gateway';
-import { freePort, tempDir, TestBackend, testRoute } from './gateway-test-support';
+import type { Gateway } from './gateway';
+import { freePort, startTestGateway, tempDir, TestBackend, testRoute } from './gateway-test-support';
 import { verifyIdentityHeaders } from './identity-signer';
 
 describe('access control and the login hop, with a real platform and nginx', () => {
@@ -67,18 +65,12 @@ describe('access control and the login hop, with a real platform and nginx', () 
     }
     const dir = await tempDir();
     backend = await TestBackend.start(dir, 'app');
-    gateway = await Gateway.start({
-      dataDir: path.join(dir, 'data'),
-      nginxPath: process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
-      listenHost: '127.0.0.1',
-      listenPort: port,
-      appsUrl: new URL(`http://apps.localhost:${port}`),
+    gateway = await startTestGateway({
+      dir,
+      port,
+      db,
       publicUrl: env.platform.config.publicUrl,
-      sessions: new AppSessions(db),
       identity: new IdentityService(db),
-      waker: { wake: () => Promise.reject(new Error('unused')), noteTraffic: () => undefined },
-      log: createConsoleLogger({ quiet: true }),
-      workerProcesses: 1,
     });
     const route = (slug: keyof typeof apps, access: AppRoute['access']) =>
       testRoute({

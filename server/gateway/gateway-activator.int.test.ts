@@ -1,15 +1,20 @@
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
-import { createConsoleLogger } from '../core/logger';
 import { openDatabase } from '../db/database';
 import type { Database } from '../db/schema';
 import type { InstanceEndpoint } from '../farm/driver';
 import type { AppWaker } from '../farm/routing';
-import { AppSessions } from './app-sessions';
-import { Gateway } from './gateway';
-import { freePort, gatewayRequest, tempDir, TestBackend, testRoute } from './gateway-test-support';
+import type { Gateway } from './gateway';
+import {
+  echoWebSockets,
+  freePort,
+  gatewayRequest,
+  startTestGateway,
+  tempDir,
+  TestBackend,
+  testRoute,
+  webSocketReply,
+} from './gateway-test-support';
 
 /** A farm stand-in: records wakes and starts a backend only when the test says so. */
 class GatedWaker implements AppWaker {
@@ -46,10 +51,7 @@ describe('the activator holds requests for apps scaled to zero', () => {
   const waker = new GatedWaker(async () => {
     if (backend) return backend.endpoint;
     backend = await TestBackend.start(dir, 'woken');
-    const wss = new WebSocketServer({ server: backend.server });
-    wss.on('connection', (socket) =>
-      socket.on('message', (data) => socket.send(`woke ${(data as Buffer).toString('utf8')}`)),
-    );
+    echoWebSockets(backend, 'woke ');
     return backend.endpoint;
   });
   const host = 'sleepy.acme.apps.localhost';
@@ -58,19 +60,7 @@ describe('the activator holds requests for apps scaled to zero', () => {
     dir = await tempDir();
     port = await freePort();
     db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
-    gateway = await Gateway.start({
-      dataDir: path.join(dir, 'data'),
-      nginxPath: process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
-      listenHost: '127.0.0.1',
-      listenPort: port,
-      appsUrl: new URL(`http://apps.localhost:${port}`),
-      publicUrl: new URL('http://slipway.test'),
-      sessions: new AppSessions(db),
-      identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
-      waker,
-      log: createConsoleLogger({ quiet: true }),
-      workerProcesses: 1,
-    });
+    gateway = await startTestGateway({ dir, port, db, waker });
     await gateway.apply([testRoute({ appId: 'sleepy', host, upstreams: [] })]);
   });
 
@@ -101,14 +91,7 @@ describe('the activator holds requests for apps scaled to zero', () => {
   });
 
   it('tunnels a WebSocket through the activator', async () => {
-    const client = new WebSocket(`ws://127.0.0.1:${port}/live`, { headers: { host } });
-    const reply = await new Promise<string>((resolve, reject) => {
-      client.once('open', () => client.send('hello'));
-      client.once('message', (data) => resolve((data as Buffer).toString('utf8')));
-      client.once('error', reject);
-    });
-    expect(reply).toBe('woke hello');
-    client.close();
+    expect(await webSocketReply(port, host, '/live', 'hello')).toBe('woke hello');
   });
 
   it('answers with a clear 503 page when the app cannot start', async () => {

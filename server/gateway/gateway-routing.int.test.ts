@@ -1,22 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
-import { createConsoleLogger } from '../core/logger';
 import { openDatabase } from '../db/database';
 import type { Database } from '../db/schema';
-import type { AppRoute, AppWaker } from '../farm/routing';
-import { AppSessions } from './app-sessions';
-import { Gateway } from './gateway';
-import { freePort, gatewayRequest, tempDir, TestBackend, testRoute } from './gateway-test-support';
-
-const NGINX = process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx';
-const unusedWaker: AppWaker = {
-  wake: () => Promise.reject(new Error('no app is scaled to zero here')),
-  noteTraffic: () => undefined,
-};
+import type { AppRoute } from '../farm/routing';
+import type { Gateway } from './gateway';
+import {
+  echoWebSockets,
+  freePort,
+  gatewayRequest,
+  startTestGateway,
+  tempDir,
+  TestBackend,
+  testRoute,
+  webSocketReply,
+} from './gateway-test-support';
 
 describe('gateway routing through a real nginx', () => {
   let dir: string;
@@ -30,19 +29,7 @@ describe('gateway routing through a real nginx', () => {
     port = await freePort();
     db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
     for (const name of ['a1', 'a2', 'b1']) backends[name] = await TestBackend.start(dir, name);
-    gateway = await Gateway.start({
-      dataDir: path.join(dir, 'data'),
-      nginxPath: NGINX,
-      listenHost: '127.0.0.1',
-      listenPort: port,
-      appsUrl: new URL(`http://apps.localhost:${port}`),
-      publicUrl: new URL('http://slipway.test'),
-      sessions: new AppSessions(db),
-      identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
-      waker: unusedWaker,
-      log: createConsoleLogger({ quiet: true }),
-      workerProcesses: 1,
-    });
+    gateway = await startTestGateway({ dir, port, db });
   });
 
   afterAll(async () => {
@@ -163,20 +150,10 @@ describe('gateway routing through a real nginx', () => {
 
   it('proxies WebSockets', async () => {
     const wsBackend = await TestBackend.start(dir, 'ws');
-    const wss = new WebSocketServer({ server: wsBackend.server });
-    wss.on('connection', (socket) =>
-      socket.on('message', (data) => socket.send(`echo ${(data as Buffer).toString('utf8')}`)),
-    );
+    const wss = echoWebSockets(wsBackend, 'echo ');
     try {
       await gateway.apply([appA([wsBackend.endpoint])]);
-      const client = new WebSocket(`ws://127.0.0.1:${port}/socket`, { headers: { host: 'alpha.acme.apps.localhost' } });
-      const reply = await new Promise<string>((resolve, reject) => {
-        client.once('open', () => client.send('ping'));
-        client.once('message', (data) => resolve((data as Buffer).toString('utf8')));
-        client.once('error', reject);
-      });
-      expect(reply).toBe('echo ping');
-      client.close();
+      expect(await webSocketReply(port, 'alpha.acme.apps.localhost', '/socket', 'ping')).toBe('echo ping');
     } finally {
       wss.close();
       await wsBackend.close();

@@ -10,7 +10,13 @@ import { createServer as createNetServer } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createConsoleLogger } from '../core/logger';
+import type { Database } from '../db/schema';
 import type { AppRoute } from '../farm/routing';
+import { AppSessions } from './app-sessions';
+import { Gateway, type GatewayOptions } from './gateway';
 
 /** What a test backend saw of one request. */
 export interface SeenRequest {
@@ -132,4 +138,54 @@ export function testRoute(overrides: Partial<AppRoute> & Pick<AppRoute, 'appId' 
     upstreams: [],
     ...overrides,
   };
+}
+
+/**
+ * Starts a gateway on a real nginx (SLIPWAY_NGINX, else Debian's) under `dir`, listening on
+ * 127.0.0.1:`port` with apps under apps.localhost, one worker and a quiet log; by default no
+ * user has roles and no app is scaled to zero. `overrides` replace any of these.
+ */
+export function startTestGateway({
+  dir,
+  port,
+  db,
+  ...overrides
+}: { dir: string; port: number; db: Kysely<Database> } & Partial<GatewayOptions>): Promise<Gateway> {
+  return Gateway.start({
+    dataDir: path.join(dir, 'data'),
+    nginxPath: process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
+    listenHost: '127.0.0.1',
+    listenPort: port,
+    appsUrl: new URL(`http://apps.localhost:${port}`),
+    publicUrl: new URL('http://slipway.test'),
+    sessions: new AppSessions(db),
+    identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
+    waker: { wake: () => Promise.reject(new Error('no app is scaled to zero here')), noteTraffic: () => undefined },
+    log: createConsoleLogger({ quiet: true }),
+    workerProcesses: 1,
+    ...overrides,
+  });
+}
+
+/** Makes `backend` answer each WebSocket message with `prefix` and the message. */
+export function echoWebSockets(backend: TestBackend, prefix: string): WebSocketServer {
+  const wss = new WebSocketServer({ server: backend.server });
+  wss.on('connection', (socket) =>
+    socket.on('message', (data) => socket.send(`${prefix}${(data as Buffer).toString('utf8')}`)),
+  );
+  return wss;
+}
+
+/** Opens a WebSocket through the gateway to `host`, sends `message` and returns the first reply. */
+export async function webSocketReply(port: number, host: string, urlPath: string, message: string): Promise<string> {
+  const client = new WebSocket(`ws://127.0.0.1:${port}${urlPath}`, { headers: { host } });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      client.once('open', () => client.send(message));
+      client.once('message', (data) => resolve((data as Buffer).toString('utf8')));
+      client.once('error', reject);
+    });
+  } finally {
+    client.close();
+  }
 }

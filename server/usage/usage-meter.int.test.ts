@@ -5,9 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleLogger } from '../core/logger';
 import { openDatabase } from '../db/database';
 import type { Database } from '../db/schema';
-import { AppSessions } from '../gateway/app-sessions';
-import { Gateway } from '../gateway/gateway';
-import { freePort, gatewayRequest, tempDir, TestBackend, testRoute } from '../gateway/gateway-test-support';
+import type { Gateway } from '../gateway/gateway';
+import {
+  freePort,
+  gatewayRequest,
+  startTestGateway,
+  tempDir,
+  TestBackend,
+  testRoute,
+} from '../gateway/gateway-test-support';
 import { UsageMeter } from './usage-meter';
 
 const log = createConsoleLogger({ quiet: true });
@@ -55,19 +61,7 @@ describe('metering from the real access log', () => {
     db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'usage.db') });
     backend = await TestBackend.start(dir, 'app');
     crashing = await TestBackend.start(dir, 'crash', (req) => req.socket.destroy());
-    gateway = await Gateway.start({
-      dataDir: path.join(dir, 'data'),
-      nginxPath: process.env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
-      listenHost: '127.0.0.1',
-      listenPort: port,
-      appsUrl: new URL(`http://apps.localhost:${port}`),
-      publicUrl: new URL('http://slipway.test'),
-      sessions: new AppSessions(db),
-      identity: { rolesIn: () => Promise.resolve([]), getUser: () => Promise.reject(new Error('unused')) },
-      waker: { wake: () => Promise.reject(new Error('unused')), noteTraffic: () => undefined },
-      log,
-      workerProcesses: 1,
-    });
+    gateway = await startTestGateway({ dir, port, db });
     await gateway.apply([
       testRoute({ appId: 'shop', host: 'shop.acme.apps.localhost', upstreams: [backend.endpoint] }),
       testRoute({ appId: 'broken', host: 'broken.acme.apps.localhost', upstreams: [crashing.endpoint] }),
@@ -129,5 +123,23 @@ describe('metering from the real access log', () => {
     expect(samples.filter((s) => s.appId === 'shop').reduce((sum, s) => sum + s.requests, 0)).toBeGreaterThanOrEqual(
       27,
     );
+  });
+
+  it('tells the farm once when an app with traffic goes quiet, so it can scale in and to zero', async () => {
+    const quiet = meter();
+    samples.length = 0;
+    await gatewayRequest(port, 'shop.acme.apps.localhost', '/');
+    // nginx writes the log line a moment after the answer: pass until the meter has seen it.
+    for (let i = 0; i < 100 && !samples.some((s) => s.appId === 'shop' && s.requests > 0); i++) {
+      await quiet.pass();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(samples.some((s) => s.appId === 'shop' && s.requests > 0)).toBe(true);
+    samples.length = 0;
+    await quiet.pass(); // no new lines: "shop" had traffic in the last pass, none now
+    expect(samples).toEqual([{ appId: 'shop', requests: 0 }]);
+    await quiet.pass();
+    expect(samples).toHaveLength(1);
+    await quiet.dispose();
   });
 });
