@@ -8,6 +8,7 @@ import { startTestPlatform, type TestPlatform } from '../../test-support/test-pl
 import type { DriverStartRequest } from '../driver';
 import { FileGrants, fileGrantKeyFile } from '../file-grants';
 import { createDriver } from './create-driver';
+import { startRequestUnder } from './driver-test-support';
 import { FakeKubernetesApi } from './kubernetes-fake-cluster';
 import type { KubernetesDriver } from './kubernetes-driver';
 
@@ -73,39 +74,17 @@ describe('createDriver: kubernetes', () => {
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
 
     const root = path.join(env.dataDir, 'instance');
-    for (const dir of ['project', 'build/static', 'sock', 'data'])
-      await mkdir(path.join(root, dir), { recursive: true });
+    request = await startRequestUnder(root, {
+      instanceId: 'instance-1',
+      versionId: 'version-1',
+      limits: { memoryMb: 128, pids: 64 },
+      command: ['/usr/bin/python3', '-m', 'app'],
+      env: {},
+    });
+    await mkdir(path.join(root, 'build', 'static'));
     await writeFile(path.join(root, 'project', 'slipway.json'), '{}\n');
     await writeFile(path.join(root, 'build', 'app.py'), 'app = None\n');
     await writeFile(path.join(root, 'build', 'static', 'site.css'), 'body {}\n');
-    await writeFile(path.join(root, 'sdk.jar'), 'jar');
-    request = {
-      instanceId: 'instance-1',
-      appId: 'app-1',
-      versionId: 'version-1',
-      tenantId: 'tenant-1',
-      layout: {
-        projectDir: path.join(root, 'project'),
-        outputDir: path.join(root, 'build'),
-        socketDir: path.join(root, 'sock'),
-        dataDir: path.join(root, 'data'),
-      },
-      limits: { memoryMb: 128, pids: 64 },
-      spec: {
-        command: ['/usr/bin/python3', '-m', 'app'],
-        env: {},
-        readOnlyBinds: [
-          { host: path.join(root, 'build'), sandbox: '/app/build' },
-          { host: path.join(root, 'sdk.jar'), sandbox: '/opt/slipway/lib/0-sdk.jar' },
-        ],
-        writableBinds: [
-          { host: path.join(root, 'sock'), sandbox: '/run/slipway' },
-          { host: path.join(root, 'data'), sandbox: '/app/data' },
-        ],
-        socketPath: '/run/slipway/http.sock',
-        healthPath: '/',
-      },
-    };
   });
 
   afterEach(async () => {

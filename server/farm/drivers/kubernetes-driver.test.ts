@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DriverStartRequest } from '../driver';
+import { startRequestUnder } from './driver-test-support';
 import { KubernetesDriver, type KubernetesDriverOptions } from './kubernetes-driver';
 import { FakeKubernetesApi } from './kubernetes-fake-cluster';
 
@@ -29,35 +30,13 @@ describe('KubernetesDriver against a fake API server', () => {
   beforeAll(async () => {
     await api.listen();
     root = await mkdtemp(path.join(tmpdir(), 'slipway-kube-'));
-    for (const dir of ['project', 'build', 'sock', 'data']) await mkdir(path.join(root, dir));
-    await writeFile(path.join(root, 'sdk.jar'), 'jar');
-    request = {
+    request = await startRequestUnder(root, {
       instanceId: 'Instance_42',
-      appId: 'app-1',
       versionId: 'version-7',
-      tenantId: 'tenant-1',
-      layout: {
-        projectDir: path.join(root, 'project'),
-        outputDir: path.join(root, 'build'),
-        socketDir: path.join(root, 'sock'),
-        dataDir: path.join(root, 'data'),
-      },
       limits: { memoryMb: 256, pids: 100 },
-      spec: {
-        command: ['/usr/bin/java', '-jar', 'x.jar'],
-        env: { GREETING: 'hi' },
-        readOnlyBinds: [
-          { host: path.join(root, 'build'), sandbox: '/app/build' },
-          { host: path.join(root, 'sdk.jar'), sandbox: '/opt/slipway/lib/0-sdk.jar' },
-        ],
-        writableBinds: [
-          { host: path.join(root, 'sock'), sandbox: '/run/slipway' },
-          { host: path.join(root, 'data'), sandbox: '/app/data' },
-        ],
-        socketPath: '/run/slipway/http.sock',
-        healthPath: '/',
-      },
-    };
+      command: ['/usr/bin/java', '-jar', 'x.jar'],
+      env: { GREETING: 'hi' },
+    });
   });
 
   beforeEach(() => {
