@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors';
+import { tarGzEntries } from '../test-support/tar-gz-entries';
 import { FileGrants, fileGrantKeyFile, packGrantedPath } from './file-grants';
 
 let dataDir: string;
@@ -127,24 +128,7 @@ describe('FileGrants', () => {
 });
 
 async function entriesOf(stream: Readable): Promise<Map<string, { type: string; data: string }>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  const result = new Map<string, { type: string; data: string }>();
-  const parser = new Parser({ strict: true });
-  const pending: Promise<void>[] = [];
-  parser.on('entry', (entry: ReadEntry) => {
-    pending.push(
-      (async () => {
-        const parts: Buffer[] = [];
-        for await (const part of entry as AsyncIterable<Buffer>) parts.push(part);
-        result.set(entry.path, { type: entry.type, data: Buffer.concat(parts).toString() });
-      })(),
-    );
-  });
-  parser.end(gunzipSync(Buffer.concat(chunks)));
-  await new Promise((resolve) => parser.on('end', resolve));
-  await Promise.all(pending);
-  return result;
+  return tarGzEntries(await buffer(stream));
 }
 
 describe('packGrantedPath', () => {

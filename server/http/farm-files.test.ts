@@ -1,10 +1,9 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileGrants, fileGrantKeyFile } from '../farm/file-grants';
 import { PROBLEM_CONTENT_TYPE } from '../protocol/problem';
+import { tarGzEntries } from '../test-support/tar-gz-entries';
 import { startTestPlatform, type ApiTestClient, type TestPlatform } from '../test-support/test-platform';
 
 let env: TestPlatform;
@@ -25,25 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function tarEntries(body: ArrayBuffer): Promise<Map<string, string>> {
-  const entries = new Map<string, string>();
-  const parser = new Parser({ strict: true });
-  const pending: Promise<void>[] = [];
-  parser.on('entry', (entry: ReadEntry) => {
-    pending.push(
-      (async () => {
-        const parts: Buffer[] = [];
-        for await (const part of entry as AsyncIterable<Buffer>) parts.push(part);
-        entries.set(entry.path, Buffer.concat(parts).toString());
-      })(),
-    );
-  });
-  parser.end(gunzipSync(Buffer.from(body)));
-  await new Promise((resolve) => parser.on('end', resolve));
-  await Promise.all(pending);
-  return entries;
-}
-
 async function problemOf(response: Response): Promise<{ status: number; detail: string }> {
   expect(response.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
   const body = (await response.json()) as { status: number; detail: string };
@@ -57,17 +37,18 @@ describe('GET /api/v1/farm/files/:token', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/gzip');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const entries = await tarEntries(await response.arrayBuffer());
+    const entries = await tarGzEntries(new Uint8Array(await response.arrayBuffer()));
     expect([...entries.keys()].sort()).toEqual(['app.py', 'static/', 'static/site.css']);
-    expect(entries.get('app.py')).toBe('app = None\n');
-    expect(entries.get('static/site.css')).toBe('body {}\n');
+    expect(entries.get('app.py')?.data).toBe('app = None\n');
+    expect(entries.get('static/site.css')?.data).toBe('body {}\n');
   });
 
   it('streams a granted single file as one entry', async () => {
     const token = await grants.sign({ hostPath: path.join(folder, 'app.py'), instanceId: 'instance-1' });
     const response = await anonymous.get(`/farm/files/${token}`);
     expect(response.status).toBe(200);
-    expect([...(await tarEntries(await response.arrayBuffer())).entries()]).toEqual([['app.py', 'app = None\n']]);
+    const entries = await tarGzEntries(new Uint8Array(await response.arrayBuffer()));
+    expect([...entries.entries()]).toEqual([['app.py', { type: 'File', data: 'app = None\n' }]]);
   });
 
   it('refuses a grant altered to name another path (401, problem+json)', async () => {
