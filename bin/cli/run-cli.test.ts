@@ -90,18 +90,19 @@ async function run(argv: string[], fetchImpl: typeof fetch, env: Record<string, 
 }
 
 const started = (stage: 'build'): PublishEvent => ({ type: 'stage', stage, state: 'started' });
+const done: PublishEvent = { type: 'done', operation: OPERATION, app: APP, version: VERSION };
+
+/** A platform that knows the session and answers a publish with `events`. */
+function publishServer(events: PublishEvent[]): ReturnType<typeof fakeServer> {
+  return fakeServer({
+    'GET /api/v1/session': () => json(SESSION),
+    'POST /api/v1/tenants/t-1/apps/publish': () => ndjson(events),
+  });
+}
 
 describe('slipway publish', () => {
   it('uploads the folder as gzip to the tenant and prints exactly one JSON object with --json', async () => {
-    const server = fakeServer({
-      'GET /api/v1/session': () => json(SESSION),
-      'POST /api/v1/tenants/t-1/apps/publish': () =>
-        ndjson([
-          started('build'),
-          { type: 'log', line: 'compiling' },
-          { type: 'done', operation: OPERATION, app: APP, version: VERSION },
-        ]),
-    });
+    const server = publishServer([started('build'), { type: 'log', line: 'compiling' }, done]);
     const { code, out, err } = await run(['publish', '--name', 'hello-py', '--json'], server.fetch);
     expect(code).toBe(0);
     expect(err).toEqual([]);
@@ -115,15 +116,7 @@ describe('slipway publish', () => {
   });
 
   it('shows stages and the log to people', async () => {
-    const server = fakeServer({
-      'GET /api/v1/session': () => json(SESSION),
-      'POST /api/v1/tenants/t-1/apps/publish': () =>
-        ndjson([
-          started('build'),
-          { type: 'log', line: 'compiling' },
-          { type: 'done', operation: OPERATION, app: APP, version: VERSION },
-        ]),
-    });
+    const server = publishServer([started('build'), { type: 'log', line: 'compiling' }, done]);
     const { out } = await run(['publish', '.', '--tenant', 'acme'], server.fetch);
     expect(out).toEqual([
       expect.stringMatching(/^Publishing folder .*hello as hello-py in acme…$/),
@@ -137,11 +130,7 @@ describe('slipway publish', () => {
 
   it('names a WAR after its file (slugged) unless --name says otherwise', async () => {
     await writeFile(path.join(appDir, 'Order_Desk.war'), 'PK');
-    const server = fakeServer({
-      'GET /api/v1/session': () => json(SESSION),
-      'POST /api/v1/tenants/t-1/apps/publish': () =>
-        ndjson([{ type: 'done', operation: OPERATION, app: APP, version: VERSION }]),
-    });
+    const server = publishServer([done]);
     await run(['publish', 'Order_Desk.war', '--json'], server.fetch);
     const upload = server.seen.find((s) => s.method === 'POST');
     expect(upload?.url).toMatch(/\/apps\/publish\?name=order-desk$/);
@@ -155,10 +144,7 @@ describe('slipway publish', () => {
       stage: 'build',
       detail: 'app.py:3: SyntaxError',
     };
-    const server = fakeServer({
-      'GET /api/v1/session': () => json(SESSION),
-      'POST /api/v1/tenants/t-1/apps/publish': () => ndjson([started('build'), failed]),
-    });
+    const server = publishServer([started('build'), failed]);
     const human = await run(['publish'], server.fetch);
     expect(human.code).toBe(1);
     expect(human.err).toEqual([
