@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger';
 import type { Database } from '../db/schema';
 import type { ToolchainRegistry } from '../toolchain/toolchains';
 import type { Driver } from './driver';
-import type { RestartTiming } from './restart-policy';
+import { DEFAULT_RESTART_TIMING, type RestartTiming } from './restart-policy';
 import type { RouteSink } from './routing';
 
 /** How fast the farm reacts; every field has a default suited to one machine. */
@@ -24,9 +24,7 @@ export interface FarmTiming extends RestartTiming {
 
 /** The defaults of {@link FarmTiming}. */
 export const DEFAULT_FARM_TIMING: FarmTiming = {
-  backoffMs: [200, 500, 1_000, 2_000, 5_000, 10_000],
-  crashLoopExits: 5,
-  crashLoopWindowMs: 60_000,
+  ...DEFAULT_RESTART_TIMING,
   readyTimeoutMs: 60_000,
   drainMs: 2_000,
   stopGraceMs: 5_000,
