@@ -11,7 +11,8 @@ export interface RoutedApp {
 /**
  * The gateway's whole table: one route per app with an active version. An app with no ready
  * instance keeps its route with no upstreams, so the gateway sends its requests to the activator.
- * Java apps get session affinity (servlet sessions live in one instance); Python apps do not.
+ * Session affinity comes from slipway.json `affinity` (default: on for Java, whose servlet sessions
+ * live in one instance; off for Python).
  */
 export function buildRouteTable(
   apps: Iterable<RoutedApp>,
@@ -28,7 +29,7 @@ export function buildRouteTable(
       versionId: active.versionId,
       versionNumber: active.versionNumber,
       access: active.manifest.access,
-      affinity: active.manifest.runtime === 'java',
+      affinity: active.manifest.affinity,
       upstreams: [...ready],
     });
   }

@@ -35,6 +35,7 @@ describe('parseAppManifest', () => {
       services: [],
       cron: [],
       access: 'tenant',
+      affinity: false,
     });
   });
 
@@ -47,8 +48,18 @@ describe('parseAppManifest', () => {
       services: ['datastore', 'push'],
       cron: [{ path: '/tasks/remind', schedule: '0 7 * * MON-FRI' }],
       access: ['approvers', 'finance-team'],
+      affinity: true,
     };
     expect(parse(complete)).toEqual(complete);
+  });
+
+  it('routes Java apps to one instance per user by default, and takes an explicit choice', () => {
+    const servlet = { name: 'approvals', runtime: 'java', kind: 'servlet' };
+    expect(parse(servlet).affinity).toBe(true);
+    expect(parse({ ...servlet, affinity: false }).affinity).toBe(false);
+    expect(parse(minimalWsgi).affinity).toBe(false);
+    expect(parse({ ...minimalWsgi, affinity: true }).affinity).toBe(true);
+    expect(rejectionOf({ ...minimalWsgi, affinity: 'yes' }).message).toMatch(/affinity/);
   });
 
   it('defaults the entry of servlet and cgi apps', () => {

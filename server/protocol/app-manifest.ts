@@ -84,9 +84,11 @@ const manifestFieldsSchema = z.strictObject({
     .default([]),
   cron: z.array(cronJobSchema).max(20).default([]),
   access: accessSchema.default('tenant'),
+  // Servlet sessions live inside one instance: Java apps default to sticky routing.
+  affinity: z.boolean().optional(),
 });
 
-/** Schema of slipway.json; the parsed value always has `entry` and every default filled in. */
+/** Schema of slipway.json; the parsed value always has `entry`, `affinity` and every default filled in. */
 export const appManifestSchema = manifestFieldsSchema
   .superRefine((manifest, context) => {
     const problem = entryProblem(manifest.runtime, manifest.kind, manifest.entry);
@@ -96,6 +98,7 @@ export const appManifestSchema = manifestFieldsSchema
     ...manifest,
     title: manifest.title ?? manifest.name,
     entry: manifest.entry ?? defaultEntry(manifest.kind),
+    affinity: manifest.affinity ?? manifest.runtime === 'java',
   }));
 
 /** A validated slipway.json with defaults applied. */
