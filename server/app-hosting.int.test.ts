@@ -110,3 +110,37 @@ describe('publish → gateway → sealed instance', () => {
     expect(page.status).toBe(404);
   });
 });
+
+describe('every template publishes and answers through the gateway', () => {
+  const templates = [
+    'python-hello',
+    'python-expense-reports',
+    'python-cgi-scripts',
+    'java-hello',
+    'java-purchase-requests',
+  ];
+
+  it.each(templates)(
+    '%s',
+    async (templateId) => {
+      const name = `${templateId}-live`;
+      const created = await admin.json<ProjectDto>('POST', `/tenants/${project.tenantId}/projects`, {
+        name,
+        templateId,
+      });
+      const manifestPath = `/projects/${created.id}/files/content?path=slipway.json`;
+      const manifest = JSON.parse(await (await admin.get(manifestPath)).text()) as Record<string, unknown>;
+      const saved = await admin.request('PUT', manifestPath, {
+        body: JSON.stringify({ ...manifest, access: 'public' }),
+      });
+      expect(saved.status).toBeLessThan(300);
+      const last = finalEvent(await publishEvents(await admin.post(`/projects/${created.id}/publish`, {})));
+      expect(last.type, JSON.stringify(last)).toBe('done');
+      if (last.type !== 'done') return;
+      const page = await pageOf(last.app);
+      expect(page.status, page.body.slice(0, 300)).toBe(200);
+      expect(page.body).toMatch(/<html/i);
+    },
+    180_000,
+  );
+});

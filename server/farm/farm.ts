@@ -84,7 +84,7 @@ export class Farm implements Deployments, AppWaker {
       log: this.options.log,
     });
     for (const instance of adopted) this.appOf(instance.version.appId).instances.set(instance.id, instance);
-    await this.pushRoutes();
+    await this.pushRoutesAnyway();
     await Promise.all(
       [...this.apps.values()].map(async (app) => {
         const missing = (app.active?.manifest.scaling.min ?? 0) - app.current().length;
@@ -220,9 +220,13 @@ export class Farm implements Deployments, AppWaker {
     app.active = version;
     app.crashLoopVersion = undefined;
     app.lastTrafficAt = this.now();
-    options.log?.(`version ${version.versionNumber} is serving with ${count} instance(s)`);
     await this.rows.setVersionHealth(version.versionId, 'healthy');
-    await this.pushRoutes();
+    // The version is committed and healthy; a table the gateway refuses is still a failed switch
+    // (the old instances keep serving; the next change pushes the whole table again).
+    await this.pushRoutes().catch((error: unknown) => {
+      throw stageError('switch', error);
+    });
+    options.log?.(`version ${version.versionNumber} is serving with ${count} instance(s)`);
     // Everything but the new instances: the old version's, and those of this very version
     // started before (re-activating the active version replaces its instances).
     const old = [...app.instances.values()].filter((instance) => !fresh.includes(instance));
@@ -270,7 +274,7 @@ export class Farm implements Deployments, AppWaker {
     if (instances.length === 0) return;
     const wasRouted = instances.some((instance) => instance.state === 'ready');
     for (const instance of instances) await this.lifecycle.drain(instance);
-    if (wasRouted) await this.pushRoutes();
+    if (wasRouted) await this.pushRoutesAnyway();
     if (drainMs > 0) await delay(drainMs);
     await Promise.all(instances.map((instance) => this.lifecycle.stop(instance, state)));
     for (const instance of instances) app.instances.delete(instance.id);
@@ -282,7 +286,7 @@ export class Farm implements Deployments, AppWaker {
     instance.state = 'starting'; // out of the routes until it answers again
     if (wasReady) {
       await this.rows.ended(instance.id, 'crashed');
-      await this.pushRoutes();
+      await this.pushRoutesAnyway();
     }
     // A start in progress (activate, wake) handles its own failure.
     if (!wasReady || !app || instance.version.versionId !== app.active?.versionId || this.disposed) return;
@@ -309,7 +313,7 @@ export class Farm implements Deployments, AppWaker {
     instance.restarts += 1;
     try {
       await this.lifecycle.launch(instance);
-      await this.pushRoutes();
+      await this.pushRoutesAnyway();
     } catch (error) {
       if (instance.retiring || this.disposed) return;
       this.options.log.warn(`farm: restart of ${instance.id} failed: ${errorText(error)}`);
@@ -324,7 +328,7 @@ export class Farm implements Deployments, AppWaker {
     this.lifecycle.platformLine(instance, `version ${version.versionNumber} keeps crashing: no more restarts`);
     await this.rows.setVersionHealth(version.versionId, 'unhealthy');
     await this.retireInstances(app, [instance], 0, 'crashed');
-    await this.pushRoutes();
+    await this.pushRoutesAnyway();
     const switched = await this.options
       .switchBack?.(app.appId, { versionId: version.versionId, versionNumber: version.versionNumber })
       .catch((error: unknown) => {
@@ -336,6 +340,14 @@ export class Farm implements Deployments, AppWaker {
 
   private pushRoutes(): Promise<void> {
     return this.routePublisher.push();
+  }
+
+  /**
+   * For changes that must go on when the gateway refuses a table (taking instances out, restarts,
+   * boot): the refusal is logged by the publisher, and the next change pushes the whole table again.
+   */
+  private pushRoutesAnyway(): Promise<void> {
+    return this.pushRoutes().catch(() => undefined);
   }
 
   private async checkVersion(version: VersionToServe): Promise<void> {

@@ -86,6 +86,10 @@ function renderHttpPreamble(options: NginxConfigOptions): string {
   return [
     'default_type application/octet-stream;',
     'server_tokens off;',
+    // App hosts are `<app>.<tenant>.<apps domain>`: up to ~40 + 40 + the domain, beyond the
+    // default bucket (64 on this CPU), which made `nginx -t` refuse the whole table.
+    'server_names_hash_bucket_size 256;',
+    'server_names_hash_max_size 8192;',
     'access_log off;',
     'sendfile on;',
     'tcp_nodelay on;',
