@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleLogger } from '../core/logger';
+import type { Logger } from '../core/logger';
 import { RoutePublisher } from './route-publisher';
 import type { AppRoute, RouteSink } from './routing';
 
@@ -25,12 +25,15 @@ class ManualSink implements RouteSink {
   }
 }
 
+/** The refusals these tests provoke are expected: nothing to print. */
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
 function publisherWith(sink: RouteSink): RoutePublisher {
   return new RoutePublisher(
     sink,
     () => [],
     () => 'host',
-    createConsoleLogger({ quiet: true }),
+    silent,
   );
 }
 
