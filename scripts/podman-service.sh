@@ -28,8 +28,10 @@ start_podman_service() {
   rm -f "$SLIPWAY_TEST_DOCKER_SOCKET"
   local flags
   mapfile -t flags < <(podman_flags)
-  setsid podman "${flags[@]}" system service --time=0 "unix://$SLIPWAY_TEST_DOCKER_SOCKET" \
-    >"$SLIPWAY_PODMAN_DIR/service.log" 2>&1 </dev/null &
+  # From its own folder: conmon writes files such as `oom` (a container hit its memory limit)
+  # into its working directory, which would otherwise be the repository.
+  (cd "$SLIPWAY_PODMAN_DIR" && exec setsid podman "${flags[@]}" system service --time=0 \
+    "unix://$SLIPWAY_TEST_DOCKER_SOCKET" >"$SLIPWAY_PODMAN_DIR/service.log" 2>&1 </dev/null) &
   SLIPWAY_PODMAN_PID=$!
   local attempt
   for attempt in $(seq 1 100); do
