@@ -1,5 +1,7 @@
 import { access } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
+import { abortable } from '../core/abortable';
 import { DomainError, isDomainError, notFound } from '../core/errors';
 import type { AppLogLineDto, InstanceDto } from '../protocol/apps';
 import { AppLogs } from './app-logs';
@@ -152,7 +154,11 @@ export class Farm implements Deployments, AppWaker {
       );
     }
     app.pendingStart ??= this.startOne(app).finally(() => (app.pendingStart = undefined));
-    return abortable(app.pendingStart, signal);
+    // The caller (a held request) may go away; the start goes on for the next one.
+    return abortable(app.pendingStart, signal).catch((error: unknown) => {
+      if (signal.aborted) throw new DomainError('failed-dependency', 'the request went away');
+      throw error;
+    });
   }
 
   noteTraffic(appId: string, sample: { requests: number; concurrency: number; at: number }): void {
@@ -275,7 +281,7 @@ export class Farm implements Deployments, AppWaker {
     const wasRouted = instances.some((instance) => instance.state === 'ready');
     for (const instance of instances) await this.lifecycle.drain(instance);
     if (wasRouted) await this.pushRoutesAnyway();
-    if (drainMs > 0) await delay(drainMs);
+    if (drainMs > 0) await sleep(drainMs);
     await Promise.all(instances.map((instance) => this.lifecycle.stop(instance, state)));
     for (const instance of instances) app.instances.delete(instance.id);
   }
@@ -378,29 +384,10 @@ export class Farm implements Deployments, AppWaker {
 }
 
 function stageError(stage: FarmStage, error: unknown): DomainError {
-  const message = `${stage}: ${errorText(error)}`;
-  return new DomainError(
-    isDomainError(error) && error.code !== 'failed-dependency' ? error.code : 'failed-dependency',
-    message,
-    {
-      stage,
-    },
-  );
+  const code = isDomainError(error) && error.code !== 'failed-dependency' ? error.code : 'failed-dependency';
+  return new DomainError(code, `${stage}: ${errorText(error)}`, { stage });
 }
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new DomainError('failed-dependency', 'the request went away'));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new DomainError('failed-dependency', 'the request went away'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
