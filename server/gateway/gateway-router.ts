@@ -82,6 +82,10 @@ export class GatewayRouter implements RouteSink {
   }
 
   private async applyNow(routes: readonly AppRoute[]): Promise<void> {
+    // A reload makes old workers drop idle keep-alive connections, which a client may be reusing
+    // that very moment: never reload for a table nginx already serves (the farm pushes the same
+    // table again, e.g. when it retires instances it already took out of the routes).
+    if (JSON.stringify(routes) === JSON.stringify(this.table)) return;
     const generation = ++this.generation;
     const previousText = await readFile(this.options.nginx.configFile, 'utf8');
     const previousTable = this.table;

@@ -253,6 +253,16 @@ describe('gateway routing through a real nginx', () => {
     expect(done).toBeGreaterThan(0);
   });
 
+  it('does not reload nginx for the table it already serves', async () => {
+    const table = [appA([backends.a1!.endpoint]), appB()];
+    await gateway.apply(table);
+    const served = await gateway.nginx.servedGeneration();
+    await gateway.apply(table.map((route) => ({ ...route })));
+    expect(await gateway.nginx.servedGeneration()).toBe(served);
+    await gateway.apply([appA([backends.a2!.endpoint]), appB()]);
+    expect(await gateway.nginx.servedGeneration()).toBeGreaterThan(served ?? 0);
+  });
+
   it('restarts nginx when it dies and serves the current table again', async () => {
     await gateway.apply([appA([backends.a1!.endpoint])]);
     const killed = gateway.nginx.pid;
