@@ -1,23 +1,14 @@
-import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answersHttp } from '../runtime/http-probe';
 import type { InstanceEndpoint } from './driver';
 
-const PROBE_TIMEOUT_MS = 2_000;
 const PROBE_INTERVAL_MS = 25;
 
 /** True when the endpoint answers an HTTP GET of `path` with any status. */
-export function answers(endpoint: InstanceEndpoint, path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const target =
-      endpoint.kind === 'unix' ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };
-    const probe = request({ ...target, path, method: 'GET', timeout: PROBE_TIMEOUT_MS }, (response) => {
-      response.resume();
-      resolve(true);
-    });
-    probe.on('error', () => resolve(false));
-    probe.on('timeout', () => probe.destroy());
-    probe.end();
-  });
+function answers(endpoint: InstanceEndpoint, path: string): Promise<boolean> {
+  const target =
+    endpoint.kind === 'unix' ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };
+  return answersHttp(target, path);
 }
 
 /** Why waiting for an instance to answer ended without an answer. */

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DomainError } from '../core/errors';
 import { Emitter, type Event } from '../core/event';
 import type { Disposable } from '../core/disposable';
+import { answersHttp } from './http-probe';
 import type { LaunchSpec, RunningInstance, InstanceLayout } from '../toolchain/toolchain';
 import { BWRAP_PATH, buildSandboxArgs, type SandboxIdentityFiles } from '../workspace/sandbox';
 
@@ -131,7 +131,7 @@ export class InstanceProcess implements RunningInstance, Disposable {
     while (Date.now() < deadline) {
       if (this.exitStatus)
         throw new DomainError('failed-dependency', `the app exited during start-up (${describeExit(this.exitStatus)})`);
-      if (await answers(this.hostSocketPath, this.spec.healthPath)) return;
+      if (await answersHttp({ socketPath: this.hostSocketPath }, this.spec.healthPath)) return;
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
     throw new DomainError('failed-dependency', `the app did not answer on its socket within ${timeoutMs} ms`);
@@ -166,18 +166,6 @@ export function hostPathOf(spec: LaunchSpec, sandboxPath: string): string {
     if (!relative.startsWith('..') && !path.isAbsolute(relative)) return path.join(bind.host, relative);
   }
   throw new DomainError('invalid-input', `the socket ${sandboxPath} is not inside a writable bind`);
-}
-
-function answers(socketPath: string, healthPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = request({ socketPath, path: healthPath, method: 'GET', timeout: 2_000 }, (response) => {
-      response.resume();
-      resolve(true);
-    });
-    probe.on('error', () => resolve(false));
-    probe.on('timeout', () => probe.destroy());
-    probe.end();
-  });
 }
 
 export function describeExit(exit: InstanceExit): string {
