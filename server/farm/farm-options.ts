@@ -10,7 +10,10 @@ import type { RouteSink } from './routing';
 export interface FarmTiming extends RestartTiming {
   /** How long a new instance may take to answer its health check (default 60 s). */
   readyTimeoutMs: number;
-  /** How long a replaced instance keeps running after the routes moved away (default 2 s). */
+  /**
+   * How long a replaced instance keeps running after the routes moved away (default 2 s): at
+   * least the gateway's bound on pooled connections to a swapped slot (2 s, nginx-config.ts).
+   */
   drainMs: number;
   /** SIGTERM → SIGKILL grace when stopping an instance (default 5 s). */
   stopGraceMs: number;

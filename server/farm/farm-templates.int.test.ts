@@ -58,6 +58,8 @@ describe('every template runs as a production instance of the farm', () => {
     if (!upstream) throw new Error(`${template} is not routed`);
     const answer = await httpGet(upstream, '/');
     expect(answer.status, answer.body.slice(0, 500)).toBe(200);
+    // The launcher names the version on every answer: the gateway meters by it.
+    expect(answer.headers['x-slipway-version']).toBe(version.versionId);
     await farm.retire(appId);
   });
 });

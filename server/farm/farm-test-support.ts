@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
@@ -184,7 +184,10 @@ export class RecordingRouteSink implements RouteSink {
 }
 
 /** GET over an instance endpoint (Unix socket). */
-export function httpGet(endpoint: InstanceEndpoint, urlPath: string): Promise<{ status: number; body: string }> {
+export function httpGet(
+  endpoint: InstanceEndpoint,
+  urlPath: string,
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const target =
       endpoint.kind === 'unix' ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };
@@ -192,7 +195,11 @@ export function httpGet(endpoint: InstanceEndpoint, urlPath: string): Promise<{ 
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: response.headers,
+        }),
       );
     });
     outgoing.on('error', reject);

@@ -100,7 +100,9 @@ export class InstanceLifecycle {
     const { version } = instance;
     const layout = await this.prepareLayout(instance);
     const launch = this.options.toolchains[version.manifest.runtime].launchSpec(layout, version.manifest, 'production');
-    const spec = { ...launch, env: { ...launch.env, ...this.options.instanceEnv } };
+    // The launchers answer every request with the version (X-Slipway-Version) the gateway meters by.
+    const env = { ...launch.env, ...this.options.instanceEnv, SLIPWAY_VERSION_ID: version.versionId };
+    const spec = { ...launch, env };
     const attempt = new AbortController();
     instance.attempt = attempt;
     instance.lastExit = undefined;

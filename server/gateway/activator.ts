@@ -40,7 +40,9 @@ export class Activator implements Disposable {
         headers: withoutHopByHop(request.headers),
       },
       (answer) => {
-        response.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
+        // nginx must not pool this connection: the app's slot points at the instance now, and
+        // requests on a pooled connection to the activator would keep taking the slow path.
+        response.writeHead(answer.statusCode ?? 502, { ...withoutHopByHop(answer.headers), connection: 'close' });
         answer.pipe(response);
         // The client went away: drain the answer rather than abort (aborting can strand sync workers).
         response.on('close', () => answer.resume());

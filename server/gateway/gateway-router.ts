@@ -4,11 +4,14 @@ import { DomainError } from '../core/errors';
 import type { AppRoute, RouteSink } from '../farm/routing';
 import { renderNginxConfig, type NginxConfigOptions } from './nginx-config';
 import type { NginxProcess } from './nginx-process';
+import type { UpstreamSlots } from './upstream-slots';
 
 /** What the router needs: the nginx child and how to render its configuration. */
 export interface GatewayRouterOptions {
   nginx: NginxProcess;
   config: NginxConfigOptions;
+  /** Stable socket paths nginx names, swapped to instances without a reload. */
+  slots: UpstreamSlots;
   /** How long apply() waits for new workers after a reload (default 15 s). */
   reloadTimeoutMs?: number;
 }
@@ -19,14 +22,18 @@ interface PendingApply {
 }
 
 /**
- * The gateway's routing table. Every apply renders nginx's whole configuration, checks it
- * with `nginx -t`, renames it into place, reloads gracefully and resolves once new workers
- * serve it. A configuration nginx rejects never replaces the working one. Applies run one at
- * a time; tables pushed while one runs are coalesced into the newest.
+ * The gateway's routing table. nginx's configuration names apps, hosts and slots (see
+ * UpstreamSlots), not instances or versions: a table that changes only which instances serve
+ * (a version switch, a wake, a restart) just swaps slot links. Any other change renders the
+ * whole configuration, checks it with `nginx -t`, renames it into place, reloads gracefully and
+ * resolves once new workers serve it. A configuration nginx rejects never replaces the working
+ * one. Applies run one at a time; tables pushed while one runs are coalesced into the newest.
  */
 export class GatewayRouter implements RouteSink {
   private generation = 0;
   private table: readonly AppRoute[] = [];
+  /** The configuration nginx serves, rendered without its generation: what a reload would change. */
+  private shape: string | undefined;
   private byHost = new Map<string, AppRoute>();
   private byApp = new Map<string, AppRoute>();
   private pending: PendingApply | undefined;
@@ -36,7 +43,11 @@ export class GatewayRouter implements RouteSink {
 
   /** Writes the configuration for the current table without reloading (before nginx first starts). */
   async writeInitialConfig(): Promise<void> {
-    await this.writeChecked(this.table, ++this.generation);
+    const plan = this.options.slots.plan(this.table);
+    await this.options.slots.prune(plan.links);
+    await this.options.slots.point(plan.links);
+    await this.writeChecked(plan.routes, ++this.generation);
+    this.shape = renderNginxConfig(plan.routes, 0, this.options.config);
   }
 
   apply(routes: readonly AppRoute[]): Promise<void> {
@@ -82,24 +93,33 @@ export class GatewayRouter implements RouteSink {
   }
 
   private async applyNow(routes: readonly AppRoute[]): Promise<void> {
-    // A reload makes old workers drop idle keep-alive connections, which a client may be reusing
-    // that very moment: never reload for a table nginx already serves (the farm pushes the same
-    // table again, e.g. when it retires instances it already took out of the routes).
-    if (JSON.stringify(routes) === JSON.stringify(this.table)) return;
+    const { slots } = this.options;
+    const plan = slots.plan(routes);
+    const shape = renderNginxConfig(plan.routes, 0, this.options.config);
+    if (shape === this.shape) {
+      await slots.point(plan.links);
+      this.setTable(routes);
+      return;
+    }
     const generation = ++this.generation;
     const previousText = await readFile(this.options.nginx.configFile, 'utf8');
     const previousTable = this.table;
-    await this.writeChecked(routes, generation);
+    const previousLinks = slots.snapshot(plan.links);
+    await this.writeChecked(plan.routes, generation);
     this.setTable(routes);
     try {
+      await slots.point(plan.links);
       this.options.nginx.reload();
       await this.waitForGeneration(generation);
     } catch (error) {
-      // nginx keeps its old configuration when a reload fails; the file on disk must say the same.
+      // nginx keeps its old configuration when a reload fails; the file and the slots must say the same.
       await this.replaceConfig(previousText);
+      await slots.point(previousLinks);
       this.setTable(previousTable);
       throw error;
     }
+    this.shape = shape;
+    await slots.prune(plan.links);
   }
 
   private async writeChecked(routes: readonly AppRoute[], generation: number): Promise<void> {

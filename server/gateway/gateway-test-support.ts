@@ -1,5 +1,6 @@
 import {
   createServer,
+  type Agent,
   request,
   type IncomingHttpHeaders,
   type IncomingMessage,
@@ -78,12 +79,12 @@ export interface GatewayResponse {
   body: string;
 }
 
-/** One request to the gateway on a fresh connection, addressed to `host`. */
+/** One request to the gateway addressed to `host`, on a fresh connection unless an agent is given. */
 export function gatewayRequest(
   port: number,
   host: string,
   urlPath: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {},
 ): Promise<GatewayResponse> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -93,7 +94,7 @@ export function gatewayRequest(
         path: urlPath,
         method: init.method ?? 'GET',
         headers: { host, ...init.headers },
-        agent: false,
+        agent: init.agent ?? false,
       },
       (response) => {
         let body = '';

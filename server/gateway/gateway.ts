@@ -13,6 +13,7 @@ import { IdentitySigner } from './identity-signer';
 import { LoginHop } from './login-hop';
 import type { NginxLayout } from './nginx-config';
 import { NginxProcess } from './nginx-process';
+import { UpstreamSlots } from './upstream-slots';
 
 /** What the gateway is built from. */
 export interface GatewayOptions {
@@ -37,7 +38,7 @@ export interface GatewayOptions {
 }
 
 /** Where the gateway keeps its files under the data directory. */
-export function gatewayLayout(dataDir: string): NginxLayout & { keyFile: string } {
+export function gatewayLayout(dataDir: string): NginxLayout & { keyFile: string; slotsDir: string } {
   const prefixDir = path.join(dataDir, 'gateway');
   return {
     prefixDir,
@@ -45,6 +46,7 @@ export function gatewayLayout(dataDir: string): NginxLayout & { keyFile: string 
     statusSocket: path.join(prefixDir, 'run', 'status.sock'),
     accessLog: path.join(prefixDir, 'logs', 'access.log'),
     keyFile: path.join(prefixDir, 'identity-key.pem'),
+    slotsDir: path.join(prefixDir, 'slots'),
   };
 }
 
@@ -88,6 +90,7 @@ export class Gateway implements RouteSink, Disposable {
           maxBodyBytes: options.maxBodyBytes ?? 50 * 1024 * 1024,
           authCacheSeconds: options.authCacheSeconds ?? 5,
         },
+        slots: new UpstreamSlots(layout.slotsDir, layout.controlSocket),
       });
       const routeOf = (appId: string) => router.routeOf(appId);
       const activator = owner.add(

@@ -4,6 +4,9 @@ import { STATIC_PAGES } from './gateway-pages';
 import { IDENTITY_HEADERS } from './identity-headers';
 import { APP_SESSION_COOKIE, listenAddress, type NginxConfigOptions } from './nginx-config';
 
+/** The response header an instance names its version in (for metering); clients never see it. */
+export const VERSION_HEADER = 'X-Slipway-Version';
+
 /** The nginx upstream block of an app. */
 export function upstreamNameOf(route: Pick<AppRoute, 'appId'>): string {
   return `app_${route.appId.replace(/-/g, '_')}`;
@@ -24,7 +27,6 @@ export function renderAppServer(route: AppRoute, options: NginxConfigOptions): s
     `  listen ${listenAddress(options)};`,
     `  server_name ${route.host};`,
     `  set $slipway_app_id ${route.appId};`,
-    `  set $slipway_version_id ${route.versionId};`,
     '  set $slipway_user_id "";',
     `  access_log ${options.layout.accessLog} slipway_usage buffer=64k flush=1s;`,
     '  location ^~ /_slipway/ {',
@@ -121,6 +123,7 @@ function appProxy(route: AppRoute, options: NginxConfigOptions, guarded: boolean
     'proxy_set_header Cookie $slipway_upstream_cookie;',
     'proxy_set_header X-Slipway-App-Id $slipway_app_id;',
     'proxy_set_header X-Slipway-Intent "";',
+    `proxy_hide_header ${VERSION_HEADER};`,
     ...IDENTITY_HEADERS.map((header) => `proxy_set_header ${header.name} ${guarded ? header.variable : '""'};`),
     // Only idempotent requests are retried: nginx never re-sends POST/PATCH/LOCK once sent.
     'proxy_next_upstream error timeout;',

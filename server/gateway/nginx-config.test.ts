@@ -41,13 +41,19 @@ describe('renderNginxConfig', () => {
       options,
     );
     expect(text).toContain('server_name a.acme.apps.localhost;');
-    expect(text).toContain('server unix:/data/run/a.sock max_fails=1 fail_timeout=5s;');
+    // Unix upstreams are slots the farm re-points; TCP upstreams are instances that may sit out.
+    expect(text).toContain('server unix:/data/run/a.sock max_fails=0;');
     expect(text).toContain('server 10.0.0.5:8000 max_fails=1 fail_timeout=5s;');
     expect(text).toMatch(/upstream app_a \{\s+least_conn;/);
     expect(text).toMatch(/upstream app_b_2 \{\s+hash \$slipway_affinity_key consistent;/);
     expect(text).toContain("return 200 '7';");
     // Only the guarded app asks the control plane on every request.
     expect(text.match(/auth_request \/_slipway\/auth-check;/g)).toHaveLength(1);
+    // Versions are not in the configuration: instances name theirs, and clients never see it.
+    expect(text).not.toContain('a-v1');
+    expect(text).not.toContain('b-2-v1');
+    expect(text).toContain('"version":"$upstream_http_x_slipway_version"');
+    expect(text.match(/proxy_hide_header X-Slipway-Version;/g)).toHaveLength(2);
   });
 
   it('points an app scaled to zero at the activator', () => {

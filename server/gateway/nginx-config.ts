@@ -103,7 +103,9 @@ function renderHttpPreamble(options: NginxConfigOptions): string {
     'scgi_temp_path temp/scgi;',
     'proxy_cache_path temp/auth-cache levels=1:2 keys_zone=slipway_auth:4m max_size=32m inactive=60s use_temp_path=off;',
     // One JSON object per request; the usage tailer reads these lines (and $request_id keeps them unique).
-    `log_format slipway_usage escape=json '{"id":"$request_id","ms":"$msec","app":"$slipway_app_id","version":"$slipway_version_id","user":"$slipway_user_id","method":"$request_method","status":"$status","in":"$request_length","out":"$bytes_sent","rt":"$request_time","upstream":"$upstream_addr"}';`,
+    // The version comes from the instance that answered (X-Slipway-Version), so the configuration
+    // never names versions and a version switch needs no reload.
+    `log_format slipway_usage escape=json '{"id":"$request_id","ms":"$msec","app":"$slipway_app_id","version":"$upstream_http_x_slipway_version","user":"$slipway_user_id","method":"$request_method","status":"$status","in":"$request_length","out":"$bytes_sent","rt":"$request_time","upstream":"$upstream_addr"}';`,
     'map $http_upgrade $slipway_connection { default upgrade; "" ""; }',
     ...cookieMaps,
     // Anything still named like a platform cookie after four passes drops the whole header.
@@ -122,16 +124,30 @@ function renderUpstream(route: AppRoute, controlSocket: string): string {
   const servers =
     route.upstreams.length === 0
       ? [`server unix:${controlSocket};`]
-      : route.upstreams.map((endpoint) => `server ${nginxUpstreamServer(endpoint)} max_fails=1 fail_timeout=5s;`);
+      : route.upstreams.map((endpoint) => `server ${nginxUpstreamServer(endpoint)} ${failurePolicy(endpoint)};`);
   const balancing = route.affinity ? 'hash $slipway_affinity_key consistent;' : 'least_conn;';
   return [
     `upstream ${upstreamNameOf(route)} {`,
     `  ${balancing}`,
     ...servers.map((line) => `  ${line}`),
     '  keepalive 32;',
-    '  keepalive_timeout 60s;',
+    // A slot swapped to a new instance still has pooled connections to the old one. A pooled
+    // connection is closed after a request once it is a second old, or after a second idle, so
+    // none is used more than two seconds after a swap: within the farm's drain, before the old
+    // instance stops.
+    '  keepalive_time 1s;',
+    '  keepalive_timeout 1s;',
     '}',
   ].join('\n');
+}
+
+/**
+ * Unix upstreams are slots: a slot whose instance died is re-pointed by the farm, so nginx must
+ * not shun it for seconds (a failed connect is retried on the next peer for idempotent
+ * requests). TCP upstreams are instances: a dead one sits out a few seconds.
+ */
+function failurePolicy(endpoint: InstanceEndpoint): string {
+  return endpoint.kind === 'unix' ? 'max_fails=0' : 'max_fails=1 fail_timeout=5s';
 }
 
 function renderDefaultServer(options: NginxConfigOptions): string {
@@ -141,7 +157,6 @@ function renderDefaultServer(options: NginxConfigOptions): string {
     '  server_name _;',
     // Declares the variables the usage log format names, so a table without apps is still valid.
     '  set $slipway_app_id "";',
-    '  set $slipway_version_id "";',
     '  set $slipway_user_id "";',
     '  default_type text/html;',
     `  location / { return 404 '${STATIC_PAGES.unknownHost}'; }`,

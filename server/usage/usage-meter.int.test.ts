@@ -59,7 +59,14 @@ describe('metering from the real access log', () => {
     dir = await tempDir();
     port = await freePort();
     db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'usage.db') });
-    backend = await TestBackend.start(dir, 'app');
+    await seedApps(db);
+    // An instance of shop's previous version still answering (it drains after a switch) names it;
+    // `/forged/…` answers name another app's version, which must not count.
+    backend = await TestBackend.start(dir, 'app', (req, res) => {
+      const forged = req.url?.startsWith('/forged/') ?? false;
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-slipway-version': forged ? 'broken-v1' : 'shop-v1' });
+      res.end('ok');
+    });
     crashing = await TestBackend.start(dir, 'crash', (req) => req.socket.destroy());
     gateway = await startTestGateway({ dir, port, db });
     await gateway.apply([
@@ -119,10 +126,29 @@ describe('metering from the real access log', () => {
     expect(total('bytes_in')).toBe(rows.reduce((sum, row) => sum + Number(row.bytes_in), 0));
     expect(total('bytes_in')).toBeGreaterThan(bytesSent);
     expect(rows.filter((row) => row.app_id === 'shop' && row.method === 'POST')).toHaveLength(5);
-    expect(rows.every((row) => row.version_id === `${row.app_id}-v1`)).toBe(true);
+    // The version comes from the instance that answered; nothing answered for `broken`: its active version.
+    expect(rows.filter((row) => row.app_id === 'shop').every((row) => row.version_id === 'shop-v1')).toBe(true);
+    expect(rows.filter((row) => row.app_id === 'broken').every((row) => row.version_id === 'broken-v1')).toBe(true);
     expect(samples.filter((s) => s.appId === 'shop').reduce((sum, s) => sum + s.requests, 0)).toBeGreaterThanOrEqual(
       27,
     );
+  });
+
+  it('counts a version an app names falsely for its active version, and never shows clients the header', async () => {
+    const usage = meter();
+    const before = await countRows();
+    const answer = await gatewayRequest(port, 'shop.acme.apps.localhost', '/forged/1');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-slipway-version']).toBeUndefined();
+    await passUntil(usage, before + 1);
+    const row = await db
+      .selectFrom('usage_requests')
+      .selectAll()
+      .where('upstream', 'is not', null)
+      .orderBy('at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ app_id: 'shop', version_id: 'shop-v2' });
+    await usage.dispose();
   });
 
   it('tells the farm once when an app with traffic goes quiet, so it can scale in and to zero', async () => {
@@ -143,3 +169,55 @@ describe('metering from the real access log', () => {
     await quiet.dispose();
   });
 });
+
+/** Apps `shop` (serving v2; v1 still answers) and `broken` (v1), as the registry would record them. */
+async function seedApps(db: Kysely<Database>): Promise<void> {
+  const created = new Date().toISOString();
+  await db.insertInto('tenants').values({ id: 't', slug: 'acme', name: 'Acme', created_at: created }).execute();
+  await db
+    .insertInto('users')
+    .values({
+      id: 'u',
+      email: 'u@x.test',
+      name: 'U',
+      password_hash: null,
+      is_operator: 0,
+      invitation_token_hash: null,
+      created_at: created,
+    })
+    .execute();
+  const app = (id: string, active: string) => ({
+    id,
+    tenant_id: 't',
+    slug: id,
+    title: id,
+    runtime: 'python',
+    project_id: null,
+    active_version_id: active,
+    created_by: 'u',
+    created_at: created,
+  });
+  await db
+    .insertInto('apps')
+    .values([app('shop', 'shop-v2'), app('broken', 'broken-v1')])
+    .execute();
+  const version = (id: string, appId: string, number: number) => ({
+    id,
+    app_id: appId,
+    number,
+    state: 'ready',
+    health: 'healthy',
+    source: 'cli',
+    commit_sha: null,
+    artifact_hash: null,
+    artifact_bytes: null,
+    manifest: '{}',
+    build_log: '',
+    created_by: 'u',
+    created_at: created,
+  });
+  await db
+    .insertInto('app_versions')
+    .values([version('shop-v1', 'shop', 1), version('shop-v2', 'shop', 2), version('broken-v1', 'broken', 1)])
+    .execute();
+}

@@ -25,10 +25,11 @@ export class UsageStore {
   /** Stores rows (a request id already stored is skipped), moves the cursor, recomputes the minutes touched. */
   async record(name: string, cursor: LogCursor, rows: readonly UsageRequestsTable[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const settled = await settleVersions(tx, rows);
+      for (let i = 0; i < settled.length; i += INSERT_BATCH) {
         await tx
           .insertInto('usage_requests')
-          .values(rows.slice(i, i + INSERT_BATCH))
+          .values(settled.slice(i, i + INSERT_BATCH))
           .onConflict((conflict) => conflict.column('request_id').doNothing())
           .execute();
       }
@@ -40,6 +41,30 @@ export class UsageStore {
   async setCursor(name: string, cursor: LogCursor): Promise<void> {
     await setCursor(this.db, name, cursor);
   }
+}
+
+/**
+ * The version a request is counted for. Instances name theirs in a response header, which an
+ * app could also set: only a version of the same app counts. A request no instance answered (a
+ * login hop, a refusal, an app that could not start) counts for the app's active version.
+ */
+async function settleVersions(
+  tx: Transaction<Database>,
+  rows: readonly UsageRequestsTable[],
+): Promise<UsageRequestsTable[]> {
+  if (rows.length === 0) return [];
+  const named = [...new Set(rows.map((row) => row.version_id).filter((id) => id !== ''))];
+  const appIds = [...new Set(rows.map((row) => row.app_id))];
+  const versions =
+    named.length === 0
+      ? []
+      : await tx.selectFrom('app_versions').select(['id', 'app_id']).where('id', 'in', named).execute();
+  const apps = await tx.selectFrom('apps').select(['id', 'active_version_id']).where('id', 'in', appIds).execute();
+  const appOfVersion = new Map(versions.map((version) => [version.id, version.app_id]));
+  const activeOf = new Map(apps.map((app) => [app.id, app.active_version_id ?? '']));
+  return rows.map((row) =>
+    appOfVersion.get(row.version_id) === row.app_id ? row : { ...row, version_id: activeOf.get(row.app_id) ?? '' },
+  );
 }
 
 async function setCursor(db: Kysely<Database> | Transaction<Database>, name: string, cursor: LogCursor): Promise<void> {

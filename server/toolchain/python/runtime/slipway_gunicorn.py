@@ -66,8 +66,26 @@ def post_fork(server, worker):
     worker.slipway_forked_at = time.monotonic()
 
 
+def _with_version_header(app, version):
+    """Names the published version on every response: the gateway meters requests by it."""
+    header = ("X-Slipway-Version", version)
+
+    def versioned(environ, start_response):
+        def start(status, headers, exc_info=None):
+            headers = [pair for pair in headers if pair[0].lower() != "x-slipway-version"]
+            headers.append(header)
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return versioned
+
+
 def post_worker_init(worker):
     load_error = getattr(worker.wsgi, "load_error", None)
+    version = os.environ.get("SLIPWAY_VERSION_ID", "")
+    if version:
+        worker.wsgi = _with_version_header(worker.wsgi, version)
     started = getattr(worker, "slipway_forked_at", time.monotonic())
     ready = {
         "app": load_error is None,

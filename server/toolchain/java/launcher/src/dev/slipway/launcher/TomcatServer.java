@@ -75,6 +75,10 @@ final class TomcatServer {
         errorPages.setShowReport(preview); // stack traces help a developer, not a visitor
         host.getPipeline().addValve(errorPages);
         tomcat.getEngine().getPipeline().addValve(new StdoutAccessLog(control));
+        String version = System.getenv("SLIPWAY_VERSION_ID");
+        if (!preview && version != null && !version.isEmpty()) {
+            tomcat.getEngine().getPipeline().addValve(new VersionHeaderValve(version));
+        }
 
         tomcat.setAddDefaultWebXmlToWebapp(false);
         ContextConfig config = new ContextConfig();
