@@ -7,6 +7,7 @@ import * as initial from './migrations/001-initial';
 import * as previewAccess from './migrations/002-preview-access';
 import * as apps from './migrations/003-apps';
 import * as gateway from './migrations/004-gateway';
+import * as datastore from './migrations/005-datastore';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-preview-access': previewAccess,
   '003-apps': apps,
   '004-gateway': gateway,
+  '005-datastore': datastore,
 };
 
 /** Opens the database and brings its schema up to date. */

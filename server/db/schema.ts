@@ -159,6 +159,9 @@ export interface Database {
   usage_minutes: UsageMinutesTable;
   usage_instance_minutes: UsageInstanceMinutesTable;
   usage_cursors: UsageCursorsTable;
+  datastore_entities: DatastoreEntitiesTable;
+  datastore_values: DatastoreValuesTable;
+  datastore_id_counters: DatastoreIdCountersTable;
 }
 
 /** A single-use code the platform issues for the login hop onto an app host (stored as a digest). */
@@ -222,4 +225,41 @@ export interface UsageCursorsTable {
   inode: string;
   offset: number | string;
   updated_at: string;
+}
+
+/** A Datastore entity; `key_sort` is the key's order-preserving encoding (kind, then id or name). */
+export interface DatastoreEntitiesTable {
+  tenant_id: string;
+  app_id: string;
+  /** preview | production */
+  environment: string;
+  key_sort: Buffer;
+  kind: string;
+  /** Increases with every write (int64; PostgreSQL returns it as text). */
+  version: number | string;
+  /** The properties, JSON text in the wire format. */
+  data: string;
+}
+
+/** One indexed value of an entity's property (each distinct array element has its own row). */
+export interface DatastoreValuesTable {
+  tenant_id: string;
+  app_id: string;
+  environment: string;
+  kind: string;
+  property: string;
+  /** The value's order-preserving encoding: a type rank byte, then the value. */
+  sort_value: Buffer;
+  key_sort: Buffer;
+  /** 1 when the entity has several indexed values for the property. */
+  multi: number;
+}
+
+/** The next id the Datastore allocates for a kind in a scope. */
+export interface DatastoreIdCountersTable {
+  tenant_id: string;
+  app_id: string;
+  environment: string;
+  kind: string;
+  next_id: number | string;
 }

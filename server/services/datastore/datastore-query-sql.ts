@@ -1,0 +1,164 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { ServiceScope } from '../service-scope';
+import { kindKeyRange, typeRange } from './datastore-encoding';
+import { isInequality, type ParsedFilter, type ParsedQuery } from './datastore-query';
+import type { DatastoreDirection } from './datastore-types';
+
+/*
+ * One SQL statement per query page. It is driven by an index range: the first sort property's
+ * rows in datastore_values (or an equality filter's rows, or the kind's key range in
+ * datastore_entities), read in index order, so a page costs about its own size, not the kind's.
+ * Other equality filters are primary-key lookups in datastore_values per candidate entity, further
+ * sort orders join that property's row. An entity with several values for a property (an array)
+ * has several rows; the `multi` flag lets the common single-valued case skip the check that keeps
+ * only the row that sorts it.
+ */
+
+/** A result row: the key, the sort values for the cursor, and (unless keys only) the entity. */
+export interface QueryRow {
+  key_sort: Buffer;
+  data?: string;
+  version?: string;
+  [sortColumn: `s${number}`]: Buffer;
+}
+
+/** The statement for one page, and how to read a row's position for the next page's cursor. */
+export interface QueryStatement {
+  statement: RawBuilder<QueryRow>;
+  /** Number of values in a position (sort columns and the key). */
+  positionLength: number;
+  positionOf(row: QueryRow): Buffer[];
+}
+
+interface SortColumn {
+  expression: RawBuilder<unknown>;
+  direction: DatastoreDirection;
+}
+
+const comparisons: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+/** Builds the SQL for a page of `query` in `scope`, after `position` when continuing from a cursor. */
+export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?: readonly Buffer[]): QueryStatement {
+  const inScope = (alias: string) =>
+    sql`${sql.ref(`${alias}.tenant_id`)} = ${scope.tenantId} and ${sql.ref(`${alias}.app_id`)} = ${scope.appId} and ${sql.ref(`${alias}.environment`)} = ${scope.environment}`;
+  const valueRows = (alias: string, property: string) =>
+    sql`${inScope(alias)} and ${sql.ref(`${alias}.kind`)} = ${query.kind} and ${sql.ref(`${alias}.property`)} = ${property}`;
+  const joins: RawBuilder<unknown>[] = [];
+  const where: RawBuilder<unknown>[] = [];
+  const sorts: SortColumn[] = [];
+  let remaining = [...query.filters];
+
+  // The row of an entity's values for `property` that sorts it: the smallest (asc) or largest
+  // (desc) of those satisfying `conditions`. Single values pass at once.
+  const sortingRow = (alias: string, property: string, direction: DatastoreDirection, conditions: ParsedFilter[]) => {
+    const w = `${alias}_other`;
+    const beyond = direction === 'asc' ? sql`<` : sql`>`;
+    const otherConditions = conditions.flatMap((filter) => valueConditions(sql.ref(`${w}.sort_value`), filter));
+    return sql`(${sql.ref(`${alias}.multi`)} = 0 or not exists (select 1 from datastore_values as ${sql.raw(w)} where ${inScope(w)}
+      and ${sql.ref(`${w}.key_sort`)} = ${sql.ref(`${alias}.key_sort`)} and ${sql.ref(`${w}.property`)} = ${property}
+      and ${sql.ref(`${w}.sort_value`)} ${beyond} ${sql.ref(`${alias}.sort_value`)}${andAll(otherConditions)}))`;
+  };
+
+  const [firstOrder, ...laterOrders] = query.orders;
+  const equal = remaining.find((filter) => filter.op === '=');
+  const anyIn = remaining.find((filter) => filter.op === 'in');
+  let driver: 'values' | 'entities' = 'values';
+  if (firstOrder) {
+    const own = remaining.filter((filter) => filter.property === firstOrder.property && isInequality(filter.op));
+    remaining = remaining.filter((filter) => !own.includes(filter));
+    where.push(valueRows('d', firstOrder.property));
+    where.push(...own.flatMap((filter) => valueConditions(sql.ref('d.sort_value'), filter)));
+    where.push(sortingRow('d', firstOrder.property, firstOrder.direction, own));
+    sorts.push({ expression: sql.ref('d.sort_value'), direction: firstOrder.direction });
+  } else if (equal ?? anyIn) {
+    const filter = (equal ?? anyIn) as ParsedFilter;
+    remaining = remaining.filter((other) => other !== filter);
+    where.push(valueRows('d', filter.property), ...valueConditions(sql.ref('d.sort_value'), filter));
+    if (filter.op === 'in') where.push(sortingRow('d', filter.property, 'asc', [filter]));
+  } else {
+    driver = 'entities';
+    const [start, end] = kindKeyRange(query.kind);
+    where.push(inScope('d'), sql`d.key_sort >= ${start}`, sql`d.key_sort < ${end}`);
+  }
+
+  laterOrders.forEach((order, index) => {
+    const alias = `o${index}`;
+    joins.push(
+      sql`join datastore_values as ${sql.raw(alias)} on ${valueRows(alias, order.property)}
+        and ${sql.ref(`${alias}.key_sort`)} = d.key_sort and ${sortingRow(alias, order.property, order.direction, [])}`,
+    );
+    sorts.push({ expression: sql.ref(`${alias}.sort_value`), direction: order.direction });
+  });
+  remaining.forEach((filter, index) => {
+    const alias = `f${index}`;
+    const match = sql`${valueRows(alias, filter.property)} and ${sql.ref(`${alias}.key_sort`)} = d.key_sort${andAll(
+      valueConditions(sql.ref(`${alias}.sort_value`), filter),
+    )}`;
+    // Each value is in the index once per entity, so an `=` join adds no duplicate rows; `in` may.
+    if (filter.op === '=') joins.push(sql`join datastore_values as ${sql.raw(alias)} on ${match}`);
+    else where.push(sql`exists (select 1 from datastore_values as ${sql.raw(alias)} where ${match})`);
+  });
+  for (const filter of query.keyFilters) where.push(...valueConditions(sql.ref('d.key_sort'), filter));
+  sorts.push({ expression: sql.ref('d.key_sort'), direction: query.keyDirection });
+  if (position) where.push(...after(sorts, position));
+
+  const selected = sorts.slice(0, -1).map((sort, index) => sql`${sort.expression} as ${sql.raw(`s${index}`)}`);
+  selected.push(sql`d.key_sort as key_sort`);
+  if (!query.keysOnly) {
+    const entity = driver === 'entities' ? 'd' : 'e';
+    if (driver === 'values') {
+      joins.push(sql`join datastore_entities as e on ${inScope('e')} and e.key_sort = d.key_sort`);
+    }
+    selected.push(
+      sql`${sql.ref(`${entity}.data`)} as data`,
+      sql`cast(${sql.ref(`${entity}.version`)} as text) as version`,
+    );
+  }
+  const table = driver === 'entities' ? sql`datastore_entities` : sql`datastore_values`;
+  const statement = sql<QueryRow>`select ${sql.join(selected)} from ${table} as d ${sql.join(joins, sql` `)}
+    where ${sql.join(where, sql` and `)}
+    order by ${sql.join(sorts.map((sort) => sql`${sort.expression} ${sql.raw(sort.direction)}`))}
+    limit ${query.limit + 1}`;
+  return {
+    statement,
+    positionLength: sorts.length,
+    positionOf: (row) => [
+      ...sorts.slice(0, -1).map((_, index) => Buffer.from(row[`s${index}`] as Buffer)),
+      Buffer.from(row.key_sort),
+    ],
+  };
+}
+
+/** Conditions a stored value must meet for `filter`; ranges stay within the filter value's type. */
+function valueConditions(column: RawBuilder<unknown>, filter: ParsedFilter): RawBuilder<unknown>[] {
+  const [value] = filter.values;
+  if (filter.op === 'in') return [sql`${column} in (${sql.join(filter.values)})`];
+  if (value === undefined) return [];
+  const condition = sql`${column} ${sql.raw(comparisons[filter.op] ?? '=')} ${value}`;
+  if (filter.property === '__key__' || filter.op === '=' || filter.op === '!=') return [condition];
+  const [start, end] = typeRange(value);
+  return [condition, filter.op.startsWith('<') ? sql`${column} >= ${start}` : sql`${column} < ${end}`];
+}
+
+function andAll(conditions: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
+  return conditions.length === 0 ? sql`` : sql` and ${sql.join(conditions, sql` and `)}`;
+}
+
+/**
+ * Rows strictly after `position` in the sort order: a lexicographic comparison over the sort
+ * columns, plus a bound on the first column alone so the index range starts at the cursor.
+ */
+function after(sorts: readonly SortColumn[], position: readonly Buffer[]): RawBuilder<unknown>[] {
+  const beyond = (sort: SortColumn) => sql.raw(sort.direction === 'asc' ? '>' : '<');
+  const alternatives = sorts.map((sort, index) => {
+    const equalBefore = sorts
+      .slice(0, index)
+      .map((earlier, earlierIndex) => sql`${earlier.expression} = ${position[earlierIndex]}`);
+    return sql`(${sql.join([...equalBefore, sql`${sort.expression} ${beyond(sort)} ${position[index]}`], sql` and `)})`;
+  });
+  const [first] = sorts;
+  const bound = first
+    ? [sql`${first.expression} ${sql.raw(first.direction === 'asc' ? '>=' : '<=')} ${position[0]}`]
+    : [];
+  return [...bound, sql`(${sql.join(alternatives, sql` or `)})`];
+}

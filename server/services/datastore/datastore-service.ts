@@ -1,0 +1,317 @@
+import type { Kysely } from 'kysely';
+import { conflict } from '../../core/errors';
+import type { Database } from '../../db/schema';
+import type { ServiceEnvironment, ServiceScope } from '../service-scope';
+import { decodeKey, encodeKey } from './datastore-encoding';
+import {
+  batchArray,
+  describeKey,
+  entityOf,
+  parseKeys,
+  prepareEntity,
+  refuseDuplicates,
+  type PreparedEntity,
+} from './datastore-entities';
+import { decodeCursor, encodeCursor, queryFingerprint } from './datastore-cursor';
+import { indexServes, missingIndexError } from './datastore-indexes';
+import { parseQuery, type ParsedQuery } from './datastore-query';
+import { buildQuerySql } from './datastore-query-sql';
+import { datastoreSqlFor, type DatastoreSql } from './datastore-sql';
+import {
+  deleteEntities,
+  IdAllocator,
+  inScope,
+  readEntities,
+  readVersionsForUpdate,
+  writeEntities,
+} from './datastore-store';
+import type {
+  DatastoreCommitRequest,
+  DatastoreCommitResult,
+  DatastoreEntity,
+  DatastoreGetResult,
+  DatastoreIndex,
+  DatastoreKey,
+  DatastorePutResult,
+  DatastoreQuery,
+  DatastoreQueryResult,
+} from './datastore-types';
+import { datastoreLimits } from './datastore-types';
+import { invalidAt, isRecord, onlyMembers, parseKey } from './datastore-values';
+
+/** The composite indexes an app declared (slipway.json `datastore.indexes`) for a scope. */
+export type DatastoreIndexesFor = (
+  scope: ServiceScope,
+) => readonly DatastoreIndex[] | Promise<readonly DatastoreIndex[]>;
+
+/** Options of the Datastore service. */
+export interface DatastoreServiceOptions {
+  /** Declared composite indexes; none when omitted (queries on one property still work). */
+  indexesFor?: DatastoreIndexesFor;
+}
+
+/** Entities read per statement by `exportData`. */
+const exportPageSize = 500;
+
+/**
+ * The Datastore platform service: schemaless entities per app and environment with typed values,
+ * queries over per-property indexes, and optimistic transactions (see README.md). Arguments are
+ * the wire JSON as received and validated at run time whatever their static type; every statement
+ * is scoped to `scope`.
+ */
+export class DatastoreService {
+  private readonly dialect: DatastoreSql;
+  private readonly ids: IdAllocator;
+  private readonly indexesFor: DatastoreIndexesFor;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: DatastoreServiceOptions = {},
+  ) {
+    this.dialect = datastoreSqlFor(db);
+    this.ids = new IdAllocator(db, this.dialect);
+    this.indexesFor = options.indexesFor ?? (() => []);
+  }
+
+  /** Reads entities by key (at most 500); `found` follows the request order. */
+  async get(scope: ServiceScope, keys: readonly DatastoreKey[]): Promise<DatastoreGetResult> {
+    const parsed = parseKeys(keys, 'keys');
+    const encoded = parsed.map(encodeKey);
+    const rows = await readEntities(this.db, scope, encoded);
+    const byKey = new Map(rows.map((row) => [Buffer.from(row.key_sort).toString('hex'), row]));
+    const found: DatastoreEntity[] = [];
+    const missing: DatastoreKey[] = [];
+    parsed.forEach((key, index) => {
+      const row = byKey.get(encoded[index]!.toString('hex'));
+      if (row) found.push(entityOf(key, row.data, row.version));
+      else missing.push(key);
+    });
+    return { found, missing };
+  }
+
+  /** Writes entities (at most 500) in one transaction; keys without name or id get an allocated id. */
+  async put(scope: ServiceScope, entities: readonly DatastoreEntity[]): Promise<DatastorePutResult> {
+    const prepared = this.prepareEntities(entities, 'entities');
+    const complete = await this.ids.complete(scope, prepared);
+    const versions = await this.dialect.write(
+      this.db,
+      (trx) => writeEntities(trx, this.dialect, scope, complete),
+      false,
+    );
+    return {
+      keys: complete.map((entity) => entity.key),
+      versions: complete.map((entity) => versions.get(entity.keySort.toString('hex')) ?? '0'),
+    };
+  }
+
+  /** Deletes entities by key (at most 500); returns how many existed. */
+  async delete(scope: ServiceScope, keys: readonly DatastoreKey[]): Promise<{ deleted: number }> {
+    const encoded = parseKeys(keys, 'keys').map(encodeKey);
+    const deleted = await this.dialect.write(this.db, (trx) => deleteEntities(trx, scope, encoded), false);
+    return { deleted };
+  }
+
+  /** Runs one page of a query; pass the returned cursor back with the same query for the next page. */
+  async query(scope: ServiceScope, input: DatastoreQuery): Promise<DatastoreQueryResult> {
+    const query = parseQuery(input);
+    if (query.indexNeed) {
+      const need = query.indexNeed;
+      const declared = await this.indexesFor(scope);
+      if (!declared.some((index) => indexServes(index, need))) throw missingIndexError(need);
+    }
+    const fingerprint = queryFingerprint(fingerprintParts(scope, query));
+    const probe = buildQuerySql(scope, query);
+    const position =
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor, fingerprint, probe.positionLength);
+    const built = position ? buildQuerySql(scope, query, position) : probe;
+    const { rows } = await built.statement.execute(this.db);
+    const page = rows.slice(0, query.limit);
+    const entities = page.map((row) => {
+      const key = decodeKey(row.key_sort);
+      if (query.keysOnly) return { key, properties: {} };
+      return entityOf(key, row.data ?? '{}', row.version ?? '0');
+    });
+    const last = page[page.length - 1];
+    const cursor = rows.length > query.limit && last ? encodeCursor(fingerprint, built.positionOf(last)) : null;
+    return { entities, cursor };
+  }
+
+  /**
+   * Commits an optimistic transaction: in one database transaction, checks that every read key is
+   * still at the version the caller read ("0": still absent), else throws a conflict naming the
+   * key; then applies the puts and deletes.
+   */
+  async commit(scope: ServiceScope, request: DatastoreCommitRequest): Promise<DatastoreCommitResult> {
+    if (!isRecord(request)) throw invalidAt('commit', 'must be an object {reads, puts?, deletes?}');
+    onlyMembers(request, ['reads', 'puts', 'deletes'], 'commit');
+    const reads = batchArray(request.reads ?? [], 'commit.reads').map((read, index) => {
+      const path = `commit.reads[${index}]`;
+      if (!isRecord(read)) throw invalidAt(path, 'a read is an object {key, version}');
+      onlyMembers(read, ['key', 'version'], path);
+      const key = parseKey(read.key, `${path}.key`, true);
+      if (typeof read.version !== 'string' || !/^(0|[1-9][0-9]{0,18})$/.test(read.version)) {
+        throw invalidAt(`${path}.version`, 'must be the version string a read returned ("0" for an absent entity)');
+      }
+      return { key, version: read.version, keySort: encodeKey(key) };
+    });
+    refuseDuplicates(
+      reads.map((read) => read.key),
+      'commit.reads',
+    );
+    const puts = this.prepareEntities(request.puts ?? [], 'commit.puts');
+    const deletes = parseKeys(request.deletes ?? [], 'commit.deletes');
+    if (puts.length + deletes.length > datastoreLimits.batch) {
+      throw invalidAt(
+        'commit',
+        `writes ${puts.length + deletes.length} entities; a commit writes at most ${datastoreLimits.batch}`,
+      );
+    }
+    refuseDuplicates([...puts.map((put) => put.key), ...deletes], 'commit (puts and deletes)');
+
+    const complete = await this.ids.complete(scope, puts);
+    const deleteKeys = deletes.map(encodeKey);
+    const lockNames = [...reads.map((read) => read.keySort), ...complete.map((put) => put.keySort), ...deleteKeys].map(
+      (keySort) => `${scope.tenantId}\u0000${scope.appId}\u0000${scope.environment}\u0000${keySort.toString('hex')}`,
+    );
+    const absent = new Set(reads.filter((read) => read.version === '0').map((read) => read.keySort.toString('hex')));
+    const result = await this.dialect.write(
+      this.db,
+      async (trx) => {
+        await this.dialect.lockKeys(trx, lockNames);
+        const current = await readVersionsForUpdate(
+          trx,
+          this.dialect,
+          scope,
+          reads.map((read) => read.keySort),
+        );
+        for (const read of reads) {
+          const now = current.get(read.keySort.toString('hex')) ?? '0';
+          if (now !== read.version) throw changedSinceRead(read.key, read.version, now);
+        }
+        const versions = await writeEntities(trx, this.dialect, scope, complete, absent);
+        const deleted = await deleteEntities(trx, scope, deleteKeys);
+        return { versions, deleted };
+      },
+      true,
+    );
+    return {
+      keys: complete.map((entity) => entity.key),
+      versions: complete.map((entity) => result.versions.get(entity.keySort.toString('hex')) ?? '0'),
+      deleted: result.deleted,
+    };
+  }
+
+  /** Every entity of an app's environment, in key order (kind by kind), for backups. */
+  async *exportData(tenantId: string, appId: string, environment: ServiceEnvironment): AsyncIterable<DatastoreEntity> {
+    const scope: ServiceScope = { tenantId, appId, environment };
+    let after: Buffer | undefined;
+    for (;;) {
+      let page = this.db
+        .selectFrom('datastore_entities')
+        .select(['key_sort', 'data'])
+        .where(inScope(scope))
+        .orderBy('key_sort')
+        .limit(exportPageSize);
+      if (after) page = page.where('key_sort', '>', after);
+      const rows = await page.execute();
+      for (const row of rows) {
+        yield { key: decodeKey(row.key_sort), properties: JSON.parse(row.data) as DatastoreEntity['properties'] };
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < exportPageSize) return;
+      after = Buffer.from(last.key_sort);
+    }
+  }
+
+  /**
+   * Restores exported entities into `scope`, keeping their keys (each needs a name or an id);
+   * ids allocated afterwards are above the largest imported id of each kind. Writes in batches.
+   */
+  async importData(
+    scope: ServiceScope,
+    entities: Iterable<DatastoreEntity> | AsyncIterable<DatastoreEntity>,
+  ): Promise<{ imported: number }> {
+    let batch: DatastoreEntity[] = [];
+    let imported = 0;
+    const flush = async () => {
+      const prepared = batch.map((entity, index) => prepareEntity(entity, `entities[${imported + index}]`, false));
+      refuseDuplicates(
+        prepared.map((entity) => entity.key),
+        'entities',
+      );
+      const complete = await this.ids.complete(scope, prepared);
+      await this.dialect.write(this.db, (trx) => writeEntities(trx, this.dialect, scope, complete), false);
+      imported += batch.length;
+      batch = [];
+    };
+    for await (const entity of entities) {
+      batch.push(entity);
+      if (batch.length === datastoreLimits.batch) await flush();
+    }
+    if (batch.length > 0) await flush();
+    return { imported };
+  }
+
+  /** Deletes all Datastore data of an app (both environments), for app deletion. */
+  async deleteAll(tenantId: string, appId: string): Promise<{ deleted: number }> {
+    return this.dialect.write(
+      this.db,
+      async (trx) => {
+        const result = await trx
+          .deleteFrom('datastore_entities')
+          .where('tenant_id', '=', tenantId)
+          .where('app_id', '=', appId)
+          .executeTakeFirst();
+        await trx
+          .deleteFrom('datastore_values')
+          .where('tenant_id', '=', tenantId)
+          .where('app_id', '=', appId)
+          .execute();
+        await trx
+          .deleteFrom('datastore_id_counters')
+          .where('tenant_id', '=', tenantId)
+          .where('app_id', '=', appId)
+          .execute();
+        return { deleted: Number(result.numDeletedRows) };
+      },
+      false,
+    );
+  }
+
+  private prepareEntities(input: unknown, path: string): PreparedEntity[] {
+    const prepared = batchArray(input, path).map((entity, index) => prepareEntity(entity, `${path}[${index}]`, true));
+    refuseDuplicates(
+      prepared.map((entity) => entity.key),
+      path,
+    );
+    return prepared;
+  }
+}
+
+function changedSinceRead(key: DatastoreKey, expected: string, now: string): Error {
+  const what =
+    expected === '0'
+      ? `was created (version ${now}) after the transaction read it as absent`
+      : now === '0'
+        ? `was deleted after the transaction read it at version ${expected}`
+        : `changed from version ${expected} to ${now} after the transaction read it`;
+  return conflict(`The entity ${describeKey(key)} ${what}; read it again and retry the transaction.`, {
+    key,
+    expectedVersion: expected,
+    currentVersion: now,
+  });
+}
+
+function fingerprintParts(scope: ServiceScope, query: ParsedQuery): unknown {
+  const filter = (f: ParsedQuery['filters'][number]) => [f.property, f.op, f.values.map((v) => v.toString('hex'))];
+  return [
+    scope.tenantId,
+    scope.appId,
+    scope.environment,
+    query.kind,
+    query.filters.map(filter),
+    query.keyFilters.map(filter),
+    query.orders,
+    query.keyDirection,
+  ];
+}
