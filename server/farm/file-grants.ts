@@ -1,13 +1,13 @@
 // The kubernetes driver's pods download their files (the artifact, the runtime's files) from the
 // platform with no session: the URL carries a signed, short-lived grant naming one host path,
 // so the download endpoint serves only what the farm handed out (decision 010).
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { link, lstat, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { create as createTar } from 'tar';
 import { DomainError, invalidInput, notFound } from '../core/errors';
+import { SignedTokens } from '../identity/signed-tokens';
 import { walkProject } from '../workspace/project-walk';
 
 /** What a verified grant allows: downloading `hostPath` for one instance until `expiresAt`. */
@@ -25,12 +25,6 @@ export function fileGrantKeyFile(dataDir: string): string {
   return path.join(dataDir, 'farm', 'file-grants.key');
 }
 
-const VERSION = 'v1';
-// Binds the MAC to this use, so the secret can never vouch for another kind of token.
-const MAC_CONTEXT = 'slipway-farm-files-v1\n';
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const SECRET_PATTERN = /^[0-9a-f]{64}$/;
-
 interface GrantPayload {
   /** Absolute host path. */
   p: string;
@@ -46,12 +40,15 @@ interface GrantPayload {
  * atomically the first time a grant is signed).
  */
 export class FileGrants {
-  private secret: Buffer | undefined;
+  private readonly tokens: SignedTokens;
 
   constructor(
-    private readonly keyFile: string,
+    keyFile: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Binds the MAC to this use, so the secret can never vouch for another kind of token.
+    this.tokens = new SignedTokens(keyFile, 'v1', 'slipway-farm-files-v1\n', false);
+  }
 
   /** A token granting `hostPath` (absolute) to `instanceId` for `ttlMs`. */
   async sign(grant: { hostPath: string; instanceId: string }, ttlMs: number = FILE_GRANT_TTL_MS): Promise<string> {
@@ -62,9 +59,7 @@ export class FileGrants {
       i: grant.instanceId,
       e: Math.floor((this.now() + ttlMs) / 1000),
     };
-    const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    const secret = await this.key(true);
-    return `${VERSION}.${encoded}.${macOf(secret!, encoded)}`;
+    return this.tokens.sign(payload);
   }
 
   /**
@@ -72,16 +67,15 @@ export class FileGrants {
    * unauthenticated for a grant this installation did not sign (or altered) and for an expired one.
    */
   async verify(token: string): Promise<FileGrant> {
-    const [version, encoded, mac, ...rest] = token.split('.');
-    if (version !== VERSION || !encoded || !mac || rest.length > 0 || !BASE64URL.test(encoded) || !BASE64URL.test(mac))
+    const opened = await this.tokens.open(token);
+    if ('fault' in opened && opened.fault === 'malformed')
       throw notFound('This is not a farm download link: it has no signed grant in the expected form.');
-    const secret = await this.key(false);
-    if (!secret || !sameMac(macOf(secret, encoded), mac))
+    if ('fault' in opened)
       throw new DomainError(
         'unauthenticated',
         'This download link was not signed by this installation, or it was altered after signing.',
       );
-    const payload = parsePayload(encoded);
+    const payload = parsePayload(opened.payload);
     if (!payload) throw notFound('This download link is signed but its grant cannot be read.');
     const expiresAt = new Date(payload.e * 1000);
     if (expiresAt.getTime() <= this.now())
@@ -91,72 +85,19 @@ export class FileGrants {
       );
     return { hostPath: payload.p, instanceId: payload.i, expiresAt };
   }
-
-  /** The secret; created only when signing (verifying before any grant exists refuses everything). */
-  private async key(create: boolean): Promise<Buffer | undefined> {
-    if (this.secret) return this.secret;
-    let secret = await readSecret(this.keyFile);
-    if (!secret && create) secret = await createSecret(this.keyFile);
-    this.secret = secret;
-    return secret;
-  }
 }
 
-function macOf(secret: Buffer, encodedPayload: string): string {
-  return createHmac('sha256', secret).update(MAC_CONTEXT).update(encodedPayload).digest('base64url');
-}
-
-function sameMac(expected: string, actual: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(actual);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function parsePayload(encoded: string): GrantPayload | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Partial<GrantPayload> | null;
-    if (
-      typeof value?.p === 'string' &&
-      path.isAbsolute(value.p) &&
-      typeof value.i === 'string' &&
-      typeof value.e === 'number' &&
-      Number.isInteger(value.e)
-    )
-      return { p: value.p, i: value.i, e: value.e };
-  } catch {
-    // Falls through: not JSON.
-  }
+function parsePayload(payload: unknown): GrantPayload | undefined {
+  const value = payload as Partial<GrantPayload> | null;
+  if (
+    typeof value?.p === 'string' &&
+    path.isAbsolute(value.p) &&
+    typeof value.i === 'string' &&
+    typeof value.e === 'number' &&
+    Number.isInteger(value.e)
+  )
+    return { p: value.p, i: value.i, e: value.e };
   return undefined;
-}
-
-async function readSecret(file: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if (!SECRET_PATTERN.test(text))
-    throw new Error(`${file} is damaged: expected 64 hex digits (delete it to start over)`);
-  return Buffer.from(text, 'hex');
-}
-
-/** Writes a fresh secret to a private temporary file and links it into place: the first writer wins. */
-async function createSecret(file: string): Promise<Buffer> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-    await link(temp, file).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    });
-  } finally {
-    await rm(temp, { force: true });
-  }
-  const secret = await readSecret(file);
-  if (!secret) throw new Error(`${file} vanished right after it was created`);
-  return secret;
 }
 
 /**
