@@ -15,7 +15,7 @@ export interface DatastoreTestContext {
   db: Kysely<Database>;
   datastore: DatastoreService;
   /** Another Kysely (its own connections) on the same database, as a second server process would have. */
-  openAnother(): Promise<Kysely<Database>>;
+  openAnother: () => Promise<Kysely<Database>>;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
