@@ -28,4 +28,4 @@ javac --release 17 -encoding UTF-8 -Xlint:all -Xlint:-serial -Werror -cp "$class
 java -Dslipway.conformance.dir="$here/../conformance" -jar "$junit" \
   --class-path "$build/test-classes:$classpath" \
   --scan-class-path "$build/test-classes" \
-  --fail-if-no-tests --disable-banner --details=tree --details-theme=ascii
+  --fail-if-no-tests --disable-banner --disable-ansi-colors --details=tree --details-theme=ascii

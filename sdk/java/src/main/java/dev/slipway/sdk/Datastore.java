@@ -27,8 +27,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Datastore {
-  /** How often {@link #transaction} runs its function again after a conflict. */
-  public static final int TRANSACTION_RETRIES = 5;
+  /** How many times {@link #transaction} runs its function at most (the first try and the retries after conflicts). */
+  public static final int TRANSACTION_ATTEMPTS = 5;
 
   private final ServiceClient client;
 
@@ -160,7 +160,7 @@ public final class Datastore {
   /**
    * Runs {@code work} in an optimistic transaction: its reads remember versions, its writes are
    * committed together when it returns, and only if nothing it read changed meanwhile. On a
-   * conflict it runs {@code work} again, up to {@value #TRANSACTION_RETRIES} more times, so
+   * conflict it runs {@code work} again with fresh reads, {@value #TRANSACTION_ATTEMPTS} times in all, so
    * {@code work} must have no other side effects. An exception thrown by {@code work} ends the
    * transaction without writing.
    *
@@ -170,7 +170,7 @@ public final class Datastore {
    * @throws ConflictException when every attempt conflicted
    */
   public <T> T transaction(Function<Transaction, T> work) {
-    for (int attempt = 0; ; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       Transaction transaction = new Transaction(this);
       T result = work.apply(transaction);
       if (transaction.commit().isEmpty()) {
@@ -180,7 +180,7 @@ public final class Datastore {
         commit(transaction.commit());
         return result;
       } catch (ConflictException e) {
-        if (attempt >= TRANSACTION_RETRIES) {
+        if (attempt >= TRANSACTION_ATTEMPTS) {
           throw e;
         }
         backOff(attempt, e);
@@ -190,7 +190,7 @@ public final class Datastore {
 
   /** A short random pause so that racing transactions do not collide again at once. */
   private static void backOff(int attempt, ConflictException conflict) {
-    long bound = Math.min(200, 10L << attempt);
+    long bound = Math.min(200, 10L << (attempt - 1));
     try {
       Thread.sleep(ThreadLocalRandom.current().nextLong(bound + 1));
     } catch (InterruptedException e) {

@@ -160,7 +160,9 @@ public final class FetchRequest {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("url", url);
     json.put("method", method);
-    json.put("headers", headers);
+    if (!headers.isEmpty()) {
+      json.put("headers", headers);
+    }
     if (body != null) {
       json.put("body", java.util.Base64.getEncoder().encodeToString(body));
     }

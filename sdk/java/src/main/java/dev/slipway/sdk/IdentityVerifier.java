@@ -34,6 +34,11 @@ final class IdentityVerifier {
     this.publicKeyBase64 = publicKeyBase64;
   }
 
+  /** Whether the app id and the public key are known, so that headers can be verified here. */
+  boolean isConfigured() {
+    return appId != null && publicKeyBase64 != null;
+  }
+
   /** The verified user, or empty when the headers are absent, tampered with, or too old. */
   Optional<User> verify(Function<String, String> headers, long nowSeconds) {
     PublicKey key = publicKey();

@@ -53,7 +53,7 @@ public final class Images {
    */
   public TransformedImage transform(byte[] image, ImageSpec spec) {
     ServiceResponse response = client.send("images/transform", ServiceClient.OCTET_STREAM, image,
-        Map.of(SPEC_HEADER, Json.writeAscii(spec.toJson())));
+        Map.of(SPEC_HEADER, Json.writeAscii(spec.toJson()), "Accept", "image/*, application/problem+json"));
     String contentType = response.mediaType();
     return new TransformedImage(response.body(), contentType,
         dimension(response.header("slipway-image-width")), dimension(response.header("slipway-image-height")));

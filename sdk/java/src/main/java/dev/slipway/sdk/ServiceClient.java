@@ -62,7 +62,7 @@ final class ServiceClient {
   ServiceResponse send(String operation, String contentType, byte[] body, Map<String, String> extraHeaders) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Bearer " + token);
-    headers.put("Accept", JSON);
+    headers.put("Accept", JSON + ", application/problem+json");
     headers.put("User-Agent", USER_AGENT);
     extraHeaders.forEach((name, value) -> headers.put(name, checkHeaderValue("header " + name, value)));
     headers.putAll(forwarded);

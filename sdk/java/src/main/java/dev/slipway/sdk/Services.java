@@ -55,6 +55,11 @@ public final class Services implements AutoCloseable {
    * @return a view forwarding that request's identity
    */
   public Services forRequest(HttpServletRequest request) {
+    return new Services(client.forwarding(identityHeaders(request)), verifier);
+  }
+
+  /** The identity headers a request carries, as they arrived. */
+  static Map<String, String> identityHeaders(HttpServletRequest request) {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String name : IDENTITY_HEADERS) {
       String value = request.getHeader(name);
@@ -62,7 +67,7 @@ public final class Services implements AutoCloseable {
         headers.put(name, value);
       }
     }
-    return new Services(client.forwarding(headers), verifier);
+    return headers;
   }
 
   /**

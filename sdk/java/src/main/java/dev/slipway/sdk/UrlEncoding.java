@@ -2,13 +2,13 @@ package dev.slipway.sdk;
 
 import java.nio.charset.StandardCharsets;
 
-/** Percent-encoding as JavaScript's encodeURIComponent does it (the platform decodes it as such). */
+/** Percent-encoding that keeps RFC 3986's unreserved characters and '/' (as the Python SDK does). */
 final class UrlEncoding {
-  private static final String UNESCAPED = "-_.!~*'()";
+  private static final String UNESCAPED = "-_.~/";
 
   private UrlEncoding() {}
 
-  static String component(String text) {
+  static String pathInQuery(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
