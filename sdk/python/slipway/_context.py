@@ -44,8 +44,9 @@ def identity_headers(source: Any) -> Dict[str, str]:
     """The identity headers present in ``source``, by their canonical names.
 
     ``source`` is a WSGI ``environ`` (keys like ``HTTP_X_SLIPWAY_USER_ID``), a request object
-    carrying one (``.environ`` as in Flask/Werkzeug/WebOb, ``.META`` as in Django), a mapping of
-    header names (any case), or ``None`` (no identity).
+    carrying one (``.environ`` as in Flask/Werkzeug/WebOb, ``.META`` as in Django), a mapping or
+    headers object of header names (any case, e.g. ``http.server``'s ``self.headers``), or
+    ``None`` (no identity).
     """
     if source is None:
         return {}
@@ -56,10 +57,14 @@ def identity_headers(source: Any) -> Dict[str, str]:
                 source = inner
                 break
         else:
-            raise TypeError(
-                f"cannot read identity headers from a {type(source).__name__}: pass a WSGI environ, "
-                "a request with .environ or .META, or a mapping of header names"
-            )
+            if not callable(getattr(source, "get", None)):
+                raise TypeError(
+                    f"cannot read identity headers from a {type(source).__name__}: pass a WSGI environ, "
+                    "a request with .environ or .META, or a mapping of header names"
+                )
+            # A headers object that is no Mapping (email.message.Message, werkzeug Headers):
+            # their get() ignores case already.
+            return {name: value for name in IDENTITY_HEADERS if isinstance(value := source.get(name), str)}
     is_environ = "wsgi.version" in source or any(
         isinstance(key, str) and key.startswith("HTTP_") for key in source
     )

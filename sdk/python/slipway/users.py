@@ -72,9 +72,12 @@ def signed_text(app_id: str, headers: Mapping[str, str]) -> str:
 
 @lru_cache(maxsize=8)
 def _public_key(public_key_base64: str) -> Any:
-    key = load_der_public_key(base64.b64decode(public_key_base64, validate=True))
+    try:
+        key = load_der_public_key(base64.b64decode(public_key_base64, validate=True))
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"the identity public key is not base64 SPKI DER ({error})") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError(f"{PUBLIC_KEY_ENV} is not an Ed25519 public key")
+        raise ValueError(f"the identity public key is a {type(key).__name__}, not an Ed25519 key")
     return key
 
 
@@ -84,7 +87,8 @@ def verify_identity(
     """The user the identity ``headers`` name if their signature and time check out, else ``None``.
 
     ``headers`` maps the canonical header names to their values as sent (see
-    :func:`slipway.identity_headers`). Needs the ``cryptography`` package.
+    :func:`slipway.identity_headers`). Needs the ``cryptography`` package; raises ValueError
+    when ``public_key_base64`` is not an Ed25519 public key (SPKI DER, base64).
     """
     if Ed25519PublicKey is None:
         raise RuntimeError("verifying identity headers needs the cryptography package (python3-cryptography)")
@@ -95,10 +99,12 @@ def verify_identity(
         return None
     if abs((time.time() if now is None else now) - int(sent_at)) > MAX_CLOCK_SKEW:
         return None
+    # A malformed key is the platform's misconfiguration, not a visitor's forgery: raise it.
+    key = _public_key(public_key_base64)
     try:
         unpadded = signature_text.rstrip("=")
         signature = base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
-        _public_key(public_key_base64).verify(signature, signed_text(app_id, headers).encode("utf-8"))
+        key.verify(signature, signed_text(app_id, headers).encode("utf-8"))
     except (InvalidSignature, binascii.Error, ValueError):
         return None
     roles = tuple(role for role in headers.get("X-Slipway-User-Roles", "").split(",") if role)
@@ -139,6 +145,16 @@ class Users:
         public_key = self._public_key if self._public_key is not None else os.environ.get(PUBLIC_KEY_ENV)
         if Ed25519PublicKey is not None and app_id and public_key:
             return verify_identity(headers, app_id, public_key)
+        return self._ask_platform(headers)
+
+    def current_from_platform(self, request: Any = None) -> Optional[User]:
+        """Asks the platform (``users/current``) who ``request``'s identity headers name.
+
+        :meth:`current` does this itself when it cannot check the signature locally.
+        """
+        return self._ask_platform(identity_headers(request) if request is not None else (bound_identity() or {}))
+
+    def _ask_platform(self, headers: Dict[str, str]) -> Optional[User]:
         answer = self._transport.call("users", "current", {}, identity=headers)
         user = answer.get("user")
         return User.from_wire(user) if user else None

@@ -152,6 +152,16 @@ class RequestTest(unittest.TestCase):
         self.client.tasks.enqueue("/b")
         self.assertEqual([request.connection for request in self.fake.requests], [1, 2])
 
+    def test_a_connection_inherited_across_fork_is_not_reused(self) -> None:
+        self.fake.handler = lambda request: Reply(200, {"id": "1"})
+        self.client.tasks.enqueue("/a")
+        inherited = self.client.transport._local.connection
+        with mock.patch("slipway._transport.os.getpid", return_value=os.getpid() + 1):
+            self.client.tasks.enqueue("/b")
+        self.assertEqual([request.connection for request in self.fake.requests], [1, 2])
+        self.assertIsNotNone(inherited.sock)  # left open: it is the parent's
+        inherited.close()
+
     def test_unreachable_socket(self) -> None:
         client = slipway.Client(socket_path=os.path.join(self.fake.directory, "missing.sock"), token="t")
         self.addCleanup(client.close)

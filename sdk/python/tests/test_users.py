@@ -4,6 +4,7 @@ platform fallback, user listing, and forwarding identity headers on service call
 from __future__ import annotations
 
 import base64
+import email.message
 import os
 import threading
 import time
@@ -152,7 +153,10 @@ class VerificationTest(unittest.TestCase):
         flask_like = type("Request", (), {"environ": as_environ(headers)})()
         django_like = type("HttpRequest", (), {"META": as_environ(headers)})()
         lower = {name.lower(): value for name, value in headers.items()}
-        for source in (flask_like, django_like, headers, lower):
+        message = email.message.Message()
+        for name, value in headers.items():
+            message[name.lower()] = value
+        for source in (flask_like, django_like, headers, lower, message):
             with self.subTest(source=type(source).__name__):
                 self.assertEqual(self.users.current(source).id, "u-42")
         with self.assertRaises(TypeError):
@@ -199,6 +203,20 @@ class PlatformFallbackTest(unittest.TestCase):
             self.fake.reply({"user": None})
             self.assertIsNone(client.users.current(as_environ(self.headers)))
         self.assertEqual(self.fake.last.path, "/_platform/v1/users/current")
+
+    def test_current_from_platform(self) -> None:
+        client = self.fake.client(app_id=APP_ID, identity_public_key=public_key_base64(self.key))
+        self.fake.reply({"user": {"id": "u-42", "name": "Zoë", "email": "z@x", "roles": []}})
+        with slipway.bind(as_environ(self.headers)):
+            self.assertEqual(client.users.current_from_platform().id, "u-42")
+        self.assertEqual(self.fake.last.header("X-Slipway-Identity-Signature"), self.headers["X-Slipway-Identity-Signature"])
+
+    def test_malformed_public_key_is_raised(self) -> None:
+        with mock.patch("slipway.users.time.time", return_value=NOW):
+            headers = signed_headers(self.key)
+            for bad in ("not base64!", base64.b64encode(b"garbage").decode()):
+                with self.subTest(key=bad), self.assertRaises(ValueError):
+                    self.fake.client(app_id=APP_ID, identity_public_key=bad).users.current(headers)
 
     def test_verify_identity_needs_cryptography(self) -> None:
         with mock.patch.object(users, "Ed25519PublicKey", None), self.assertRaises(RuntimeError):
