@@ -42,6 +42,9 @@ final class FakePlatform implements AutoCloseable {
     }
   }
 
+  /** Closes the connection without answering, as a server that drops an idle connection. */
+  static final Response DROP = new Response(0, Map.of(), new byte[0], false, true);
+
   /** An answer to send. */
   record Response(int status, Map<String, String> headers, byte[] body, boolean chunked, boolean close) {
     static Response json(int status, Object body) {
@@ -181,6 +184,9 @@ final class FakePlatform implements AutoCloseable {
         }
         requests.add(request);
         Response response = respond(request);
+        if (response == DROP) {
+          return;
+        }
         write(out, response);
         if (response.close()) {
           return;
