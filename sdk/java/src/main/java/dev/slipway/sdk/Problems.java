@@ -7,9 +7,15 @@ import java.util.Map;
 final class Problems {
   private Problems() {}
 
+  @SuppressWarnings("unchecked")
   static SlipwayException toException(String operation, ServiceResponse response) {
-    int status = response.status();
     Map<?, ?> problem = parseProblem(response);
+    SlipwayException exception = create(operation, response, problem);
+    return problem == null ? exception : exception.withProblem((Map<String, Object>) problem);
+  }
+
+  private static SlipwayException create(String operation, ServiceResponse response, Map<?, ?> problem) {
+    int status = response.status();
     String code = problem != null && problem.get("code") instanceof String ? (String) problem.get("code") : null;
     String detail = problem != null && problem.get("detail") instanceof String ? (String) problem.get("detail") : null;
     if (detail == null && problem != null && problem.get("title") instanceof String) {

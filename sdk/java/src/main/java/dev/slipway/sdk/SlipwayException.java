@@ -1,5 +1,7 @@
 package dev.slipway.sdk;
 
+import java.util.Map;
+
 /**
  * A platform service refused or failed a call. Carries the HTTP {@link #status() status}, the
  * stable {@link #code() code} of the problem ({@code invalid-input}, {@code unauthenticated},
@@ -21,6 +23,7 @@ public class SlipwayException extends RuntimeException {
   private final String code;
   /** The server's explanation. */
   private final String detail;
+  private transient Map<String, Object> problem = Map.of();
 
   /**
    * Creates the exception.
@@ -73,6 +76,23 @@ public class SlipwayException extends RuntimeException {
    */
   public String detail() {
     return detail;
+  }
+
+  /**
+   * The whole problem details object the platform answered, extensions included (such as
+   * {@code "service"} on a refusal by contract).
+   *
+   * @return the members as {@link Json#parse(String)} maps them; empty when the answer was not
+   *     problem details or there was no answer
+   */
+  public Map<String, Object> problem() {
+    return problem == null ? Map.of() : problem;
+  }
+
+  /** Attaches the problem details this exception was made from. */
+  SlipwayException withProblem(Map<String, Object> problem) {
+    this.problem = problem;
+    return this;
   }
 
   private static String message(int status, String code, String detail) {
