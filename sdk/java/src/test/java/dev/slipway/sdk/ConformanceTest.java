@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.slipway.sdk.FakePlatform.Response;
 import dev.slipway.sdk.Query.Op;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -311,20 +309,20 @@ class ConformanceTest {
       assertSame(exceptionClass((String) problem.get("code")), error.getClass(), "exception class");
       assertEquals(status, error.status(), "status");
       assertEquals(problem.get("code"), error.code(), "code");
-      assertEquals(List.of(), differences(error.problem(), problem, varying, "", live), "problem details");
+      assertEquals(List.of(), ConformanceJson.differences(error.problem(), problem, varying, "", live), "problem details");
       if (!varying.contains("detail")) {
         assertEquals(problem.get("detail"), error.detail(), "detail");
       }
     } else {
       Object result = call.apply(context);
-      assertEquals(List.of(), differences(result, body, varying, "", false), "the SDK returned " + Json.write(result));
+      assertEquals(List.of(), ConformanceJson.differences(result, body, varying, "", false), "the SDK returned " + Json.write(result));
     }
     FakePlatform.Request sent = fake.next();
     assertEquals(0, fake.pending(), "the call made more than one request");
     assertEquals("POST", sent.method());
     assertEquals(request.get("path"), sent.target(), "path");
     assertEquals("Bearer " + FakePlatform.TOKEN, sent.header("Authorization"), "token");
-    assertEquals(List.of(), differences(sent.json(), request.get("body"), List.of(), "", false),
+    assertEquals(List.of(), ConformanceJson.differences(sent.json(), request.get("body"), List.of(), "", false),
         "the SDK sent " + new String(sent.body(), StandardCharsets.UTF_8));
   }
 
@@ -362,94 +360,6 @@ class ConformanceTest {
     }
   }
 
-  // --- comparing JSON ----------------------------------------------------------------------------------
-
-  static String jsonType(Object value) {
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof Boolean) {
-      return "boolean";
-    }
-    if (value instanceof Number) {
-      return "number";
-    }
-    if (value instanceof String) {
-      return "string";
-    }
-    if (value instanceof List) {
-      return "array";
-    }
-    if (value instanceof Map) {
-      return "object";
-    }
-    return value.getClass().getName();
-  }
-
-  /**
-   * Where {@code actual} differs from {@code expected} as JSON ({@code true} is not {@code 1}).
-   * Under a {@code varying} path only the JSON type counts; {@code extraOk} allows top-level
-   * members {@code expected} does not list (problem+json extensions from a real platform).
-   */
-  static List<String> differences(Object actual, Object expected, List<String> varying, String path,
-      boolean extraOk) {
-    List<String> found = new ArrayList<>();
-    String where = path.isEmpty() ? "." : path;
-    if (varying.contains(path)) {
-      if (!jsonType(actual).equals(jsonType(expected))) {
-        found.add(where + ": " + jsonType(actual) + " instead of " + jsonType(expected));
-      }
-      return found;
-    }
-    if (expected instanceof Map && actual instanceof Map) {
-      Map<?, ?> e = (Map<?, ?>) expected;
-      Map<?, ?> a = (Map<?, ?>) actual;
-      for (Object name : e.keySet()) {
-        String child = path.isEmpty() ? (String) name : path + "." + name;
-        if (!a.containsKey(name)) {
-          found.add(child + ": missing");
-        } else {
-          found.addAll(differences(a.get(name), e.get(name), varying, child, false));
-        }
-      }
-      if (!extraOk) {
-        for (Object name : a.keySet()) {
-          if (!e.containsKey(name)) {
-            found.add((path.isEmpty() ? "" : path + ".") + name + ": unexpected");
-          }
-        }
-      }
-      return found;
-    }
-    if (expected instanceof List && actual instanceof List && ((List<?>) expected).size() == ((List<?>) actual).size()) {
-      List<?> e = (List<?>) expected;
-      List<?> a = (List<?>) actual;
-      for (int i = 0; i < e.size(); i++) {
-        found.addAll(differences(a.get(i), e.get(i), varying, path.isEmpty() ? Integer.toString(i) : path + "." + i,
-            false));
-      }
-      return found;
-    }
-    if (!jsonType(actual).equals(jsonType(expected)) || !sameScalar(actual, expected)) {
-      found.add(where + ": " + Json.write(plain(actual)) + " instead of " + Json.write(plain(expected)));
-    }
-    return found;
-  }
-
-  private static boolean sameScalar(Object actual, Object expected) {
-    if (actual instanceof Number && expected instanceof Number) {
-      return new BigDecimal(actual.toString()).compareTo(new BigDecimal(expected.toString())) == 0;
-    }
-    if (actual instanceof List || actual instanceof Map) {
-      return false; // lists of different sizes, or an object against an array
-    }
-    return java.util.Objects.equals(actual, expected);
-  }
-
-  private static Object plain(Object value) {
-    return value instanceof byte[] ? Arrays.toString((byte[]) value) : value;
-  }
-
   // --- the forwarding mode, against a stand-in platform ----------------------------------------------
 
   @TestFactory
@@ -469,8 +379,8 @@ class ConformanceTest {
           @SuppressWarnings("unchecked")
           List<String> varying = (List<String>) exchange.getOrDefault("varying", List.of());
           int status = ((Long) response.get("status")).intValue();
-          Object varied = vary(response.get("body"), varying);
-          answers.put(request.get("path") + " " + canonical(request.get("body")), status >= 400
+          Object varied = ConformanceJson.vary(response.get("body"), varying);
+          answers.put(request.get("path") + " " + ConformanceJson.canonical(request.get("body")), status >= 400
               ? new Response(status, Map.of("Content-Type", "application/problem+json"),
                   Json.write(varied).getBytes(StandardCharsets.UTF_8), false, false)
               : Response.json(status, varied));
@@ -483,7 +393,7 @@ class ConformanceTest {
       if (!"Bearer live-token".equals(request.header("Authorization"))) {
         return Response.problem(401, "unauthenticated", "wrong token " + request.header("Authorization"));
       }
-      Response answer = answers.get(request.target() + " " + canonical(request.json()));
+      Response answer = answers.get(request.target() + " " + ConformanceJson.canonical(request.json()));
       return answer != null ? answer : Response.problem(404, "not-found", "no such case: " + request.target());
     });
     Live live = new Live(new UnixSocketTransport(standIn.socket(), Duration.ofSeconds(10), 0), "live-token");
@@ -500,81 +410,18 @@ class ConformanceTest {
     return List.of(DynamicContainer.dynamicContainer("forwarding to a stand-in platform", nodes));
   }
 
-  private static String canonical(Object json) {
-    if (json instanceof Map) {
-      return ((Map<?, ?>) json).entrySet().stream()
-          .sorted(Map.Entry.comparingByKey((a, b) -> ((String) a).compareTo((String) b)))
-          .map(entry -> Json.write(entry.getKey()) + ":" + canonical(entry.getValue()))
-          .collect(Collectors.joining(",", "{", "}"));
-    }
-    if (json instanceof List) {
-      return ((List<?>) json).stream().map(ConformanceTest::canonical).collect(Collectors.joining(",", "[", "]"));
-    }
-    return Json.write(json);
-  }
-
-  /** The body with each varying value replaced by another of the same type, as a real server's would be. */
-  @SuppressWarnings("unchecked")
-  static Object vary(Object body, List<String> varying) {
-    Object copy = deepCopy(body);
-    for (String path : varying) {
-      String[] parts = path.split("\\.");
-      Object holder = copy;
-      for (int i = 0; i < parts.length - 1; i++) {
-        holder = holder instanceof List ? ((List<Object>) holder).get(Integer.parseInt(parts[i]))
-            : ((Map<String, Object>) holder).get(parts[i]);
-      }
-      String last = parts[parts.length - 1];
-      Object value = holder instanceof List ? ((List<Object>) holder).get(Integer.parseInt(last))
-          : ((Map<String, Object>) holder).get(last);
-      Object replacement;
-      if (value instanceof String) {
-        replacement = ((String) value).matches("[0-9]+") ? Long.toString(Long.parseLong((String) value) + 7)
-            : value + "-live";
-      } else if (value instanceof Boolean) {
-        replacement = !(Boolean) value;
-      } else if (value instanceof Long) {
-        replacement = (Long) value + 3;
-      } else if (value instanceof List) {
-        replacement = new ArrayList<>();
-      } else {
-        replacement = value;
-      }
-      if (holder instanceof List) {
-        ((List<Object>) holder).set(Integer.parseInt(last), replacement);
-      } else {
-        ((Map<String, Object>) holder).put(last, replacement);
-      }
-    }
-    return copy;
-  }
-
-  private static Object deepCopy(Object json) {
-    if (json instanceof Map) {
-      Map<String, Object> copy = new LinkedHashMap<>();
-      ((Map<?, ?>) json).forEach((name, value) -> copy.put((String) name, deepCopy(value)));
-      return copy;
-    }
-    if (json instanceof List) {
-      List<Object> copy = new ArrayList<>();
-      ((List<?>) json).forEach(value -> copy.add(deepCopy(value)));
-      return copy;
-    }
-    return json;
-  }
-
   @Test
   void theComparisonHonoursVaryingPathsAndJsonTypes() {
-    assertEquals(List.of(), differences(Json.parse("{\"a\":[1,\"x\"]}"), Json.parse("{\"a\":[1.0,\"x\"]}"),
+    assertEquals(List.of(), ConformanceJson.differences(Json.parse("{\"a\":[1,\"x\"]}"), Json.parse("{\"a\":[1.0,\"x\"]}"),
         List.of(), "", false));
-    assertFalse(differences(Json.parse("{\"a\":true}"), Json.parse("{\"a\":1}"), List.of(), "", false).isEmpty());
+    assertFalse(ConformanceJson.differences(Json.parse("{\"a\":true}"), Json.parse("{\"a\":1}"), List.of(), "", false).isEmpty());
     assertEquals(List.of("a.1: \"y\" instead of \"x\""),
-        differences(Json.parse("{\"a\":[1,\"y\"]}"), Json.parse("{\"a\":[1,\"x\"]}"), List.of(), "", false));
-    assertEquals(List.of(), differences(Json.parse("{\"a\":[1,\"y\"]}"), Json.parse("{\"a\":[1,\"x\"]}"),
+        ConformanceJson.differences(Json.parse("{\"a\":[1,\"y\"]}"), Json.parse("{\"a\":[1,\"x\"]}"), List.of(), "", false));
+    assertEquals(List.of(), ConformanceJson.differences(Json.parse("{\"a\":[1,\"y\"]}"), Json.parse("{\"a\":[1,\"x\"]}"),
         List.of("a.1"), "", false));
-    assertEquals(List.of("b: unexpected"), differences(Json.parse("{\"a\":1,\"b\":2}"), Json.parse("{\"a\":1}"),
+    assertEquals(List.of("b: unexpected"), ConformanceJson.differences(Json.parse("{\"a\":1,\"b\":2}"), Json.parse("{\"a\":1}"),
         List.of(), "", false));
-    assertEquals(List.of(), differences(Json.parse("{\"a\":1,\"b\":2}"), Json.parse("{\"a\":1}"), List.of(), "", true));
-    assertEquals(List.of("a: missing"), differences(Json.parse("{}"), Json.parse("{\"a\":1}"), List.of(), "", false));
+    assertEquals(List.of(), ConformanceJson.differences(Json.parse("{\"a\":1,\"b\":2}"), Json.parse("{\"a\":1}"), List.of(), "", true));
+    assertEquals(List.of("a: missing"), ConformanceJson.differences(Json.parse("{}"), Json.parse("{\"a\":1}"), List.of(), "", false));
   }
 }
