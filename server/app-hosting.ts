@@ -21,6 +21,7 @@ import { Publisher } from './registry/publisher';
 import { RegistryService } from './registry/registry-service';
 import type { ToolchainRegistry } from './toolchain/toolchains';
 import { UsageMeter } from './usage/usage-meter';
+import type { ServicesAttachment } from './services/services-attachment';
 import type { ProjectService } from './workspace/project-service';
 import type { SandboxIdentityFiles } from './workspace/sandbox';
 
@@ -31,6 +32,8 @@ export interface AppHostingDeps {
   projects: ProjectService;
   toolchains: ToolchainRegistry;
   identityFiles: SandboxIdentityFiles;
+  /** Connects production instances to the platform services. */
+  services: ServicesAttachment;
   log: Logger;
 }
 
@@ -101,6 +104,7 @@ export async function startAppHosting(
       appDataRoot: path.join(config.dataDir, 'farm', 'app-data'),
       hostOf: (app, tenant) => new URL(originOf(app, tenant)).hostname,
       instanceEnv: { SLIPWAY_IDENTITY_PUBLIC_KEY: signer.publicKeyBase64 },
+      services: deps.services,
       switchBack: (appId, unhealthy) => late.registry?.switchBack(appId, unhealthy) ?? Promise.resolve(false),
       log,
     }),

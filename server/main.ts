@@ -26,6 +26,8 @@ import { PreviewProxy } from './preview/preview-proxy';
 import { PreviewService } from './preview/preview-service';
 import type { Gateway } from './gateway/gateway';
 import type { Deployments } from './farm/deployments';
+import { startServicesHosting, type ServicesHosting } from './services-hosting';
+import type { PlatformEnv } from './http/platform/platform-env';
 import { startAppHosting } from './app-hosting';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
 import { writeSandboxIdentityFiles } from './workspace/sandbox';
@@ -41,6 +43,8 @@ export interface Platform {
   bootstrap: BootstrapResult;
   /** The app gateway (nginx + control plane) when started with `gateway: true`. */
   gateway: Gateway | undefined;
+  /** The platform services behind `/_platform/v1` (contracts, the URL fetch log, the datastore). */
+  services: ServicesHosting;
   dispose(): Promise<void>;
 }
 
@@ -91,7 +95,16 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const toolchains =
       options.toolchains ??
       (await createToolchains({ dataDir: config.dataDir, identityFiles, log: (line) => log.info(line) }));
-    const previews = owner.add(new PreviewService({ runRoot: previewRunRoot, toolchains, originOf, identityFiles }));
+    const services = await startServicesHosting(config, { db, identity, projects, log }, owner);
+    const previews = owner.add(
+      new PreviewService({
+        runRoot: previewRunRoot,
+        toolchains,
+        originOf,
+        identityFiles,
+        services: services.attachment,
+      }),
+    );
     const previewProxy = new PreviewProxy({
       access: previewAccess,
       previews,
@@ -103,7 +116,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
 
     const hosting = await startAppHosting(
       config,
-      { db, identity, projects, toolchains, identityFiles, log },
+      { db, identity, projects, toolchains, identityFiles, services: services.attachment, log },
       { gateway: options.gateway ?? false, ...(options.deployments ? { deployments: options.deployments } : {}) },
       owner,
     );
@@ -140,9 +153,14 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     registerLanguageSocket(sockets, { projects, python: owner.add(new PythonLanguageServers({ identityFiles, log })) });
 
     const server = options.listen
-      ? await listen(config, { api, sockets, previewProxy, web: options.web }, log, owner)
+      ? await listen(
+          config,
+          { api, platformServices: services.app, sockets, previewProxy, web: options.web },
+          log,
+          owner,
+        )
       : undefined;
-    return { config, api, server, bootstrap, gateway: hosting.gateway, dispose: () => owner.dispose() };
+    return { config, api, server, bootstrap, gateway: hosting.gateway, services, dispose: () => owner.dispose() };
   } catch (error) {
     await owner.dispose();
     throw error;
@@ -152,6 +170,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
 /** What the HTTP server routes to. */
 interface Roles {
   api: Hono<ApiEnv>;
+  /** `/_platform/v1` for instances that cannot share the services socket (Kubernetes pods). */
+  platformServices: Hono<PlatformEnv>;
   sockets: WebSocketRouter;
   previewProxy: PreviewProxy;
   web: boolean;
@@ -160,6 +180,7 @@ interface Roles {
 async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: DisposableStore): Promise<Server> {
   const { sockets, previewProxy } = roles;
   const apiListener = getRequestListener(roles.api.fetch);
+  const platformListener = getRequestListener(roles.platformServices.fetch);
   const webHandler = roles.web ? await startNext(config, owner) : undefined;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     // Preview origins are told apart by host name, before anything of the IDE's origin.
@@ -167,6 +188,7 @@ async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: 
     if (previewProject) return void previewProxy.handle(request, response, previewProject);
     const url = request.url ?? '/';
     if (url === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    if (url.startsWith('/_platform/')) return void platformListener(request, response);
     if (url.startsWith('/api/') || !webHandler) return void apiListener(request, response);
     void webHandler(request, response);
   });

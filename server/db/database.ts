@@ -8,6 +8,7 @@ import * as previewAccess from './migrations/002-preview-access';
 import * as apps from './migrations/003-apps';
 import * as gateway from './migrations/004-gateway';
 import * as datastore from './migrations/005-datastore';
+import * as serviceContracts from './migrations/006-service-contracts';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-apps': apps,
   '004-gateway': gateway,
   '005-datastore': datastore,
+  '006-service-contracts': serviceContracts,
 };
 
 /** Opens the database and brings its schema up to date. */

@@ -140,6 +140,8 @@ export interface InstancesTable {
 
 /** Every table of the platform database. */
 export interface Database {
+  service_contracts: ServiceContractsTable;
+  urlfetch_log: UrlFetchLogTable;
   tenants: TenantsTable;
   users: UsersTable;
   memberships: MembershipsTable;
@@ -262,4 +264,34 @@ export interface DatastoreIdCountersTable {
   environment: string;
   kind: string;
   next_id: number | string;
+}
+
+/** A tenant's contract for the platform services (no row: every service, no domain policy). */
+export interface ServiceContractsTable {
+  tenant_id: string;
+  /** JSON array of service names. */
+  services: string;
+  /** JSON {allow?, deny?} domain patterns for URL fetch. */
+  url_policy: string;
+  updated_at: string;
+}
+
+/** One URL fetch attempt of an app (allowed, refused or failed): the tenant's audit log. */
+export interface UrlFetchLogTable {
+  id: string;
+  at: string;
+  tenant_id: string;
+  app_id: string;
+  environment: string;
+  user_id: string | null;
+  method: string;
+  url: string;
+  final_url: string | null;
+  status: number | null;
+  address: string | null;
+  bytes_out: number | string;
+  bytes_in: number | string;
+  ms: number;
+  outcome: string;
+  reason: string | null;
 }

@@ -1,3 +1,4 @@
+import type { ServicesAttachment } from '../services/services-attachment';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/logger';
 import type { Database } from '../db/schema';
@@ -63,6 +64,8 @@ export interface FarmOptions {
    * uses to verify the gateway's signed identity headers).
    */
   instanceEnv?: Readonly<Record<string, string>>;
+  /** Connects each instance to the platform services (socket and token). */
+  services?: ServicesAttachment;
   /** Per-instance process limit (cgroup pids.max); default 256. */
   pidsLimit?: number;
   timing?: Partial<FarmTiming>;

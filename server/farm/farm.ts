@@ -50,6 +50,7 @@ export class Farm implements Deployments, AppWaker {
       stopGraceMs: this.timing.stopGraceMs,
       pidsLimit: options.pidsLimit ?? 256,
       instanceEnv: options.instanceEnv ?? {},
+      ...(options.services ? { services: options.services } : {}),
     });
     this.lifecycle.onDidCrash(({ instance }) => this.track(this.crashed(instance)));
     this.routePublisher = new RoutePublisher(

@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import type { InstancesTable } from '../db/schema';
 import type { ToolchainRegistry } from '../toolchain/toolchains';
 import type { InstanceLayout } from '../toolchain/toolchain';
+import type { ServicesAttachment } from '../services/services-attachment';
 import type { AppLogs } from './app-logs';
 import type { VersionToServe } from './deployments';
 import type { Driver, DriverExit, InstanceEndpoint } from './driver';
@@ -44,6 +45,8 @@ export interface InstanceLifecycleOptions {
   pidsLimit: number;
   /** Platform variables every instance gets on top of its launch spec's. */
   instanceEnv: Readonly<Record<string, string>>;
+  /** Connects instances to the platform services (socket, token); none in farm-only tests. */
+  services?: ServicesAttachment;
 }
 
 /** A recent exit of a handle not (yet) registered: a process can end before `start` returned. */
@@ -102,7 +105,13 @@ export class InstanceLifecycle {
     const launch = this.options.toolchains[version.manifest.runtime].launchSpec(layout, version.manifest, 'production');
     // The launchers answer every request with the version (X-Slipway-Version) the gateway meters by.
     const env = { ...launch.env, ...this.options.instanceEnv, SLIPWAY_VERSION_ID: version.versionId };
-    const spec = { ...launch, env };
+    const grant = {
+      scope: { tenantId: version.tenantId, appId: version.appId, environment: 'production' as const },
+      instanceId: instance.id,
+    };
+    const spec = this.options.services
+      ? await this.options.services.attach({ ...launch, env }, grant)
+      : { ...launch, env };
     const attempt = new AbortController();
     instance.attempt = attempt;
     instance.lastExit = undefined;

@@ -84,6 +84,7 @@ export function verifyIdentityHeaders(
   publicKeyBase64: string,
   appId: string,
   headers: Record<string, string | string[] | undefined>,
+  freshness?: { now: number; maxAgeSeconds: number },
 ): boolean {
   const get = (name: string) => {
     const value = headers[name.toLowerCase()];
@@ -98,6 +99,10 @@ export function verifyIdentityHeaders(
   };
   const signature = Buffer.from(get('X-Slipway-Identity-Signature'), 'base64url');
   if (!values['X-Slipway-User-Id'] || signature.length === 0) return false;
+  if (freshness) {
+    const ageSeconds = freshness.now / 1000 - Number(values['X-Slipway-Identity-Time']);
+    if (!(Math.abs(ageSeconds) <= freshness.maxAgeSeconds)) return false;
+  }
   const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
   return verify(null, Buffer.from(signedText(appId, values)), key, signature);
 }

@@ -1,3 +1,4 @@
+import type { ServicesAttachment } from '../services/services-attachment';
 import path from 'node:path';
 import type { Disposable } from '../core/disposable';
 import type { AppManifest } from '../protocol/app-manifest';
@@ -16,6 +17,8 @@ export interface PreviewServiceOptions {
   originOf: (projectId: string) => string;
   /** passwd/group shown inside instance sandboxes. */
   identityFiles?: SandboxIdentityFiles;
+  /** Connects preview instances to the platform services (their preview data). */
+  services?: ServicesAttachment;
 }
 
 /** Owns the preview sessions of all projects: at most one per project, shared by its developers. */
@@ -55,12 +58,14 @@ export class PreviewService implements Disposable {
       session = new PreviewSession(
         {
           projectId,
+          tenantId: handle.project.tenantId,
           projectDir: handle.dir,
           runDir: path.join(this.options.runRoot, projectId),
           url: this.options.originOf(projectId),
         },
         (runtime) => this.options.toolchains[runtime],
         this.options.identityFiles,
+        this.options.services,
       );
       this.sessions.set(projectId, session);
     }

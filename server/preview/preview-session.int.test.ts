@@ -24,7 +24,7 @@ beforeEach(async () => {
   await writeFile(path.join(projectDir, 'index.html'), '<h1>first</h1>');
   toolchain = new PreviewTestToolchain();
   session = new PreviewSession(
-    { projectId: 'p1', projectDir, runDir: path.join(root, 'run'), url: 'http://p1.preview.localhost' },
+    { projectId: 'p1', tenantId: 't1', projectDir, runDir: path.join(root, 'run'), url: 'http://p1.preview.localhost' },
     () => toolchain,
   );
   messages = [];

@@ -6,6 +6,7 @@ import type { AppManifest } from '../protocol/app-manifest';
 import { parseAppManifest } from '../protocol/app-manifest';
 import type { BuildSummaryDto, PreviewServerMessage, PreviewState, PreviewStatusDto } from '../protocol/preview';
 import { describeExit, InstanceProcess } from '../runtime/instance-process';
+import type { ServicesAttachment } from '../services/services-attachment';
 import type { InstanceLayout, Toolchain } from '../toolchain/toolchain';
 import { ProjectFiles } from '../workspace/file-service';
 import type { SandboxIdentityFiles } from '../workspace/sandbox';
@@ -15,6 +16,7 @@ import { ProjectWatcher } from './project-watcher';
 /** The project a preview runs, and where its instance keeps its files. */
 export interface PreviewTarget {
   projectId: string;
+  tenantId: string;
   projectDir: string;
   runDir: string;
   url: string;
@@ -56,6 +58,7 @@ export class PreviewSession {
     readonly target: PreviewTarget,
     private readonly toolchainFor: (runtime: AppManifest['runtime']) => Toolchain,
     private readonly identityFiles?: SandboxIdentityFiles,
+    private readonly services?: ServicesAttachment,
   ) {
     this.logs.onDidAppend((entry) => this.onDidEmitEmitter.fire({ type: 'logs', entries: [entry] }));
   }
@@ -230,9 +233,15 @@ export class PreviewSession {
     const layout = this.layout();
     await rm(layout.socketDir, { recursive: true, force: true });
     for (const dir of [layout.outputDir, layout.socketDir, layout.dataDir]) await mkdir(dir, { recursive: true });
+    const spec = toolchain.launchSpec(layout, manifest, 'preview');
+    // A project's preview uses its own preview data, apart from any published app's production data.
+    const grant = {
+      scope: { tenantId: this.target.tenantId, appId: this.target.projectId, environment: 'preview' as const },
+      instanceId: `preview-${this.target.projectId}`,
+    };
     const instance = new InstanceProcess(
       layout,
-      toolchain.launchSpec(layout, manifest, 'preview'),
+      this.services ? await this.services.attach(spec, grant) : spec,
       this.identityFiles ? { identityFiles: this.identityFiles } : {},
     );
     this.instance = instance;

@@ -84,6 +84,25 @@ const manifestFieldsSchema = z.strictObject({
     .default([]),
   cron: z.array(cronJobSchema).max(20).default([]),
   access: accessSchema.default('tenant'),
+  // Composite datastore indexes; the datastore service checks them in detail (datastore-indexes.ts).
+  datastore: z
+    .strictObject({
+      indexes: z
+        .array(
+          z.strictObject({
+            kind: z.string().min(1).max(100),
+            properties: z
+              .array(
+                z.strictObject({ name: z.string().min(1).max(500), direction: z.enum(['asc', 'desc']).optional() }),
+              )
+              .min(1)
+              .max(20),
+          }),
+        )
+        .max(200)
+        .default([]),
+    })
+    .optional(),
   // Servlet sessions live inside one instance: Java apps default to sticky routing.
   affinity: z.boolean().optional(),
 });

@@ -13,7 +13,8 @@ import { PreviewTestToolchain } from '../preview/preview-test-toolchain';
 import type { Toolchain } from '../toolchain/toolchain';
 
 export const TEST_ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository's root folder. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A platform in a temporary data directory, driven in-process through its API. */
 export interface TestPlatform {

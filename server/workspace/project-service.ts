@@ -137,7 +137,8 @@ export class ProjectService {
     await rm(dir, { recursive: true, force: true });
   }
 
-  private dirOf(projectId: string): string {
+  /** Where a project's working tree lives (the project need not exist). */
+  dirOf(projectId: string): string {
     return path.join(this.projectsDir, projectId);
   }
 

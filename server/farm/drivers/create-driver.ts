@@ -51,6 +51,7 @@ const DRIVER_FACTORIES: Record<FarmConfig['driver'], DriverFactory> = {
         gateway: peerOf(farm.kube.gateway),
         platform: { ...peerOf(farm.kube.platform), port: farm.kube.platformPort },
         dns: peerOf(farm.kube.dns),
+        platformUrl: farm.kube.platformUrl.href,
         filesUrlFor: async (request, hostPath) =>
           new URL(await fileGrants.sign({ hostPath, instanceId: request.instanceId }), filesBase).href,
       }),

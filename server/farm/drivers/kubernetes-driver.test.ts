@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DriverStartRequest } from '../driver';
 import { startRequestUnder } from './driver-test-support';
+import { InstanceTokens } from '../../services/instance-tokens';
+import { SocketServicesAttachment } from '../../services/services-attachment';
 import { KubernetesDriver, type KubernetesDriverOptions } from './kubernetes-driver';
 import { FakeKubernetesApi } from './kubernetes-fake-cluster';
 
@@ -23,6 +25,7 @@ describe('KubernetesDriver against a fake API server', () => {
       platform: { namespace: 'slipway', podLabels: { app: 'slipway' }, port: 3000 },
       dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
       filesUrlFor: (_request, hostPath) => `http://slipway.slipway.svc:3000/files?path=${encodeURIComponent(hostPath)}`,
+      platformUrl: 'http://slipway.slipway.svc:3000/',
     };
     return new KubernetesDriver(options);
   }
@@ -64,6 +67,21 @@ describe('KubernetesDriver against a fake API server', () => {
       expect(call.contentType).toBe('application/apply-patch+yaml');
       expect(call.query).toMatchObject({ fieldManager: 'slipway', force: 'true' });
     }
+  });
+
+  it('gives pods the platform services over HTTP instead of the services socket', async () => {
+    const attached = new SocketServicesAttachment(new InstanceTokens(path.join(root, 'services.key')), root);
+    const spec = await attached.attach(request.spec, {
+      scope: { tenantId: 't', appId: 'a', environment: 'production' },
+      instanceId: 'Instance_42',
+    });
+    const instance = await driver.start({ ...request, spec });
+    const deployment = api.objects.get(`/apis/apps/v1/namespaces/slipway-apps/deployments/${instance.handle}`);
+    const text = JSON.stringify(deployment);
+    expect(text).toContain('"name":"SLIPWAY_SERVICES_URL","value":"http://slipway.slipway.svc:3000/_platform/v1"');
+    expect(text).toContain('"name":"SLIPWAY_SERVICES_TOKEN"');
+    expect(text).not.toContain('SLIPWAY_SERVICES_SOCKET');
+    expect(text).not.toContain('/run/slipway-services'); // nothing downloaded for the socket's folder
   });
 
   it('sends the wire names the API expects (the model’s `_from` goes out as `from`)', async () => {

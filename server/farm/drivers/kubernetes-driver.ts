@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { servicesOverUrl } from '../../services/services-attachment';
 import { DomainError } from '../../core/errors';
 import { Emitter, type Event } from '../../core/event';
 import { INSTANCE_PATHS } from '../../runtime/instance-process';
@@ -29,6 +30,8 @@ export interface KubernetesDriverOptions extends Omit<KubernetesSettings, 'termi
    * authenticated by the URL itself (farm/file-grants.ts).
    */
   filesUrlFor(request: DriverStartRequest, hostPath: string): string | Promise<string>;
+  /** The platform's URL as pods reach it: their platform services are at `<url>/_platform/v1`. */
+  platformUrl: string;
   /** Pods' terminationGracePeriodSeconds (default 10). */
   terminationGraceSeconds?: number;
 }
@@ -73,7 +76,9 @@ export class KubernetesDriver implements Driver {
     };
   }
 
-  async start(request: DriverStartRequest): Promise<DriverInstance> {
+  async start(original: DriverStartRequest): Promise<DriverInstance> {
+    // A pod cannot share the platform's services socket: it reaches the services over HTTP.
+    const request = { ...original, spec: servicesOverUrl(original.spec, this.options.platformUrl) };
     const files = await this.filesFor(request);
     const objects = kubernetesObjectsFor(request, this.settings, files);
     // The fence first, so no pod of this instance ever runs without it.

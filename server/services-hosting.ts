@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { PlatformConfig } from './config';
+import type { DisposableStore } from './core/disposable';
+import { invalidInput } from './core/errors';
+import type { Logger } from './core/logger';
+import type { Database } from './db/schema';
+import { gatewayLayout } from './gateway/gateway';
+import { IdentitySigner } from './gateway/identity-signer';
+import type { PlatformEnv } from './http/platform/platform-env';
+import { createPlatformServicesApp } from './http/platform/platform-services-app';
+import { ServicesSocketServer } from './http/platform/services-socket-server';
+import type { IdentityService } from './identity/identity-service';
+import { appManifestFileName } from './protocol/app-manifest';
+import { parseDatastoreIndexes } from './services/datastore/datastore-indexes';
+import { DatastoreService } from './services/datastore/datastore-service';
+import type { DatastoreIndex } from './services/datastore/datastore-types';
+import { ImageService } from './services/images/image-service';
+import { InstanceTokens } from './services/instance-tokens';
+import { ServiceContracts } from './services/service-contracts';
+import type { ServiceScope } from './services/service-scope';
+import { SocketServicesAttachment, type ServicesAttachment } from './services/services-attachment';
+import { DbFetchLog } from './services/urlfetch/db-fetch-log';
+import { UrlFetcher } from './services/urlfetch/url-fetcher';
+import type { ProjectService } from './workspace/project-service';
+
+/** What the platform services need from the rest of the platform. */
+export interface ServicesHostingDeps {
+  db: Kysely<Database>;
+  identity: IdentityService;
+  projects: Pick<ProjectService, 'dirOf'>;
+  log: Logger;
+}
+
+/** The platform services as the rest of the platform sees them. */
+export interface ServicesHosting {
+  /** Connects an instance's launch spec to the services (socket and token). */
+  attachment: ServicesAttachment;
+  /** `/_platform/v1`, also mounted on the platform's port for pods. */
+  app: Hono<PlatformEnv>;
+  contracts: ServiceContracts;
+  fetchLog: DbFetchLog;
+  datastore: DatastoreService;
+}
+
+/** Builds the platform services and serves them on the services socket every sandbox sees. */
+export async function startServicesHosting(
+  config: PlatformConfig,
+  deps: ServicesHostingDeps,
+  owner: DisposableStore,
+): Promise<ServicesHosting> {
+  const { db, log } = deps;
+  // The gateway signs identity headers with this key; forwarded headers are checked against it.
+  const signer = await IdentitySigner.load(gatewayLayout(config.dataDir).keyFile);
+  const tokens = new InstanceTokens(path.join(config.dataDir, 'services', 'tokens.key'));
+  const contracts = new ServiceContracts(db);
+  const fetchLog = new DbFetchLog(db);
+  const datastore = new DatastoreService(db, { indexesFor: declaredIndexes(db, deps.projects) });
+  const app = createPlatformServicesApp({
+    tokens,
+    contracts,
+    identityPublicKey: signer.publicKeyBase64,
+    identity: deps.identity,
+    datastore,
+    images: owner.add(new ImageService({ log })),
+    fetcher: new UrlFetcher({ log: fetchLog, logger: log }),
+    log: (message, error) => log.error(message, error),
+  });
+  const socket = owner.add(await ServicesSocketServer.listen(path.join(config.dataDir, 'run', 'services'), app));
+  return { attachment: new SocketServicesAttachment(tokens, socket.dir), app, contracts, fetchLog, datastore };
+}
+
+/**
+ * The composite indexes an app declared in slipway.json: the active version's manifest in
+ * production, the working tree's in preview (so a developer can add one and query at once).
+ */
+function declaredIndexes(
+  db: Kysely<Database>,
+  projects: Pick<ProjectService, 'dirOf'>,
+): (scope: ServiceScope) => Promise<DatastoreIndex[]> {
+  return async (scope) => {
+    const text =
+      scope.environment === 'production'
+        ? (
+            await db
+              .selectFrom('apps')
+              .innerJoin('app_versions', 'app_versions.id', 'apps.active_version_id')
+              .select('app_versions.manifest')
+              .where('apps.id', '=', scope.appId)
+              .executeTakeFirst()
+          )?.manifest
+        : await readFile(path.join(projects.dirOf(scope.appId), appManifestFileName), 'utf8').catch(() => undefined);
+    if (text === undefined) return [];
+    try {
+      return parseDatastoreIndexes(JSON.parse(text) as unknown);
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        throw invalidInput(`${appManifestFileName} is not valid JSON: ${error.message}`);
+      throw error;
+    }
+  };
+}
