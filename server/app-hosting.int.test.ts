@@ -144,3 +144,55 @@ describe('every template publishes and answers through the gateway', () => {
     180_000,
   );
 });
+
+describe('a sealed instance reaches the platform services through the SDK', () => {
+  it('counts visits in the datastore from a published Python app, apart from its preview data', async () => {
+    const created = await admin.json<ProjectDto>('POST', `/tenants/${project.tenantId}/projects`, {
+      name: 'visit-counter',
+      templateId: 'python-hello',
+    });
+    const put = async (file: string, text: string) =>
+      expect(
+        (await admin.request('PUT', `/projects/${created.id}/files/content?path=${file}`, { body: text })).status,
+      ).toBeLessThan(300);
+    const manifestPath = `/projects/${created.id}/files/content?path=slipway.json`;
+    const manifest = JSON.parse(await (await admin.get(manifestPath)).text()) as Record<string, unknown>;
+    await put('slipway.json', JSON.stringify({ ...manifest, access: 'public', services: ['datastore'] }));
+    await put(
+      'app.py',
+      [
+        'import slipway',
+        'from slipway.datastore import Entity, Key',
+        '',
+        'def app(environ, start_response):',
+        '    def bump(tx):',
+        '        counter = tx.get(Key("Counter", "visits")) or Entity(Key("Counter", "visits"), {"n": 0})',
+        '        counter["n"] += 1',
+        '        tx.put(counter)',
+        '        return counter["n"]',
+        '    visits = slipway.datastore.transaction(bump)',
+        '    body = f"visits={visits}".encode()',
+        '    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])',
+        '    return [body]',
+        '',
+      ].join('\n'),
+    );
+    const last = finalEvent(await publishEvents(await admin.post(`/projects/${created.id}/publish`, {})));
+    if (last.type !== 'done') throw new Error(`publish failed at ${last.stage}: ${last.detail}`);
+    // The publish's health check already visited `/`: count on from whatever it left.
+    const first = Number(/^visits=(\d+)$/.exec((await pageOf(last.app)).body)?.[1]);
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect((await pageOf(last.app)).body).toBe(`visits=${first + 1}`);
+    // Stored per app and environment: the production entity, not a preview one.
+    const stored = await env.platform.services.datastore.get(
+      { tenantId: project.tenantId, appId: last.app.id, environment: 'production' },
+      [{ kind: 'Counter', name: 'visits' }],
+    );
+    expect(stored.found[0]?.properties).toEqual({ n: { integerValue: String(first + 1) } });
+    const preview = await env.platform.services.datastore.get(
+      { tenantId: project.tenantId, appId: created.id, environment: 'preview' },
+      [{ kind: 'Counter', name: 'visits' }],
+    );
+    expect(preview.found).toEqual([]);
+  }, 120_000);
+});

@@ -39,6 +39,7 @@ describe('gunicornLaunchSpec', () => {
       SLIPWAY_APP_DATA_DIR: '/app/data',
       PYTHONDONTWRITEBYTECODE: '1',
       PYTHONUNBUFFERED: '1',
+      PYTHONPATH: '/opt/slipway/sdk-python',
       SLIPWAY_WSGI_ENTRY: 'web.main:application',
     });
     expect(spec.socketPath).toBe('/run/slipway/app.sock');

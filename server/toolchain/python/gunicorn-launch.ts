@@ -10,6 +10,10 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 export const PYTHON_RUNTIME_SANDBOX_DIR = '/opt/slipway/python';
 /** The folder holding the Python files Slipway ships (bound read-only into sandboxes). */
 export const PYTHON_RUNTIME_DIR = fileURLToPath(new URL('./runtime', import.meta.url));
+/** Where the Slipway SDK for Python (`import slipway`) is mounted in every sandbox. */
+export const PYTHON_SDK_SANDBOX_DIR = '/opt/slipway/sdk-python';
+/** The SDK's package folder in the repository (sdk/python). */
+export const PYTHON_SDK_DIR = fileURLToPath(new URL('../../../sdk/python', import.meta.url));
 /** The instance's HTTP socket, inside the sandbox. */
 export const PYTHON_SOCKET_PATH = `${INSTANCE_PATHS.sockets}/app.sock`;
 
@@ -68,7 +72,7 @@ export function gunicornLaunchSpec(
     'gunicorn',
     // An explicit config also stops gunicorn from running a gunicorn.conf.py found in the app.
     ...['--config', `${PYTHON_RUNTIME_SANDBOX_DIR}/slipway_gunicorn.py`],
-    ...['--pythonpath', PYTHON_RUNTIME_SANDBOX_DIR],
+    ...['--pythonpath', `${PYTHON_RUNTIME_SANDBOX_DIR},${PYTHON_SDK_SANDBOX_DIR}`],
     ...['--chdir', INSTANCE_PATHS.output],
     ...['--bind', `unix:${PYTHON_SOCKET_PATH}`],
     ...['--worker-class', 'sync', '--workers', String(options.workers)],
@@ -88,6 +92,8 @@ export function gunicornLaunchSpec(
     // The code is read-only and each worker imports it afresh after a reload.
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONUNBUFFERED: '1',
+    // CGI scripts run as child processes: they find the SDK through the environment.
+    PYTHONPATH: PYTHON_SDK_SANDBOX_DIR,
     ...(manifest.kind === 'cgi'
       ? { SLIPWAY_CGI_TIMEOUT_SECONDS: String(options.cgiTimeoutSeconds) }
       : { SLIPWAY_WSGI_ENTRY: manifest.entry }),
@@ -97,6 +103,7 @@ export function gunicornLaunchSpec(
     env,
     readOnlyBinds: [
       { host: path.resolve(options.runtimeDir), sandbox: PYTHON_RUNTIME_SANDBOX_DIR },
+      { host: PYTHON_SDK_DIR, sandbox: PYTHON_SDK_SANDBOX_DIR },
       // The instance only reads its code; the checker is the one writer of the build output.
       { host: path.resolve(layout.outputDir), sandbox: INSTANCE_PATHS.output },
     ],
