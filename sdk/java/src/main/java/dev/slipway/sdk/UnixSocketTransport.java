@@ -56,6 +56,9 @@ final class UnixSocketTransport implements Transport {
         if (!staleReuse) {
           throw e;
         }
+      } catch (RuntimeException e) {
+        connection.close();
+        throw e;
       }
     }
   }
