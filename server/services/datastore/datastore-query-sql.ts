@@ -9,9 +9,12 @@ import type { DatastoreDirection } from './datastore-types';
  * rows in datastore_values (or an equality filter's rows, or the kind's key range in
  * datastore_entities), read in index order, so a page costs about its own size, not the kind's.
  * Other equality filters are primary-key lookups in datastore_values per candidate entity, further
- * sort orders join that property's row. An entity with several values for a property (an array)
- * has several rows; the `multi` flag lets the common single-valued case skip the check that keeps
- * only the row that sorts it.
+ * sort orders join that property's row. The joins are CROSS JOINs with their conditions in WHERE:
+ * SQLite then keeps the driver as the outer loop (its statistics are fixed figures, see migration
+ * 005, too coarse to choose join orders by), while PostgreSQL plans them as inner joins from its
+ * own statistics. An entity with several values for a property (an array) has several rows; the
+ * `multi` flag lets the common single-valued case skip the check that keeps only the row that
+ * sorts it.
  */
 
 /** A result row: the key, the sort values for the cursor, and (unless keys only) the entity. */
@@ -41,8 +44,12 @@ const comparisons: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '<
 export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?: readonly Buffer[]): QueryStatement {
   const inScope = (alias: string) =>
     sql`${sql.ref(`${alias}.tenant_id`)} = ${scope.tenantId} and ${sql.ref(`${alias}.app_id`)} = ${scope.appId} and ${sql.ref(`${alias}.environment`)} = ${scope.environment}`;
+  // A property's rows in the kind (the query index), or one entity's rows of a property (the
+  // primary key; the key implies the kind, and leaving the kind out keeps SQLite off the query index).
   const valueRows = (alias: string, property: string) =>
     sql`${inScope(alias)} and ${sql.ref(`${alias}.kind`)} = ${query.kind} and ${sql.ref(`${alias}.property`)} = ${property}`;
+  const entityRows = (alias: string, property: string) =>
+    sql`${inScope(alias)} and ${sql.ref(`${alias}.key_sort`)} = d.key_sort and ${sql.ref(`${alias}.property`)} = ${property}`;
   const joins: RawBuilder<unknown>[] = [];
   const where: RawBuilder<unknown>[] = [];
   const sorts: SortColumn[] = [];
@@ -83,20 +90,18 @@ export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?
 
   laterOrders.forEach((order, index) => {
     const alias = `o${index}`;
-    joins.push(
-      sql`join datastore_values as ${sql.raw(alias)} on ${valueRows(alias, order.property)}
-        and ${sql.ref(`${alias}.key_sort`)} = d.key_sort and ${sortingRow(alias, order.property, order.direction, [])}`,
-    );
+    joins.push(sql`cross join datastore_values as ${sql.raw(alias)}`);
+    where.push(entityRows(alias, order.property), sortingRow(alias, order.property, order.direction, []));
     sorts.push({ expression: sql.ref(`${alias}.sort_value`), direction: order.direction });
   });
   remaining.forEach((filter, index) => {
     const alias = `f${index}`;
-    const match = sql`${valueRows(alias, filter.property)} and ${sql.ref(`${alias}.key_sort`)} = d.key_sort${andAll(
-      valueConditions(sql.ref(`${alias}.sort_value`), filter),
-    )}`;
+    const match = sql`${entityRows(alias, filter.property)}${andAll(valueConditions(sql.ref(`${alias}.sort_value`), filter))}`;
     // Each value is in the index once per entity, so an `=` join adds no duplicate rows; `in` may.
-    if (filter.op === '=') joins.push(sql`join datastore_values as ${sql.raw(alias)} on ${match}`);
-    else where.push(sql`exists (select 1 from datastore_values as ${sql.raw(alias)} where ${match})`);
+    if (filter.op === '=') {
+      joins.push(sql`cross join datastore_values as ${sql.raw(alias)}`);
+      where.push(match);
+    } else where.push(sql`exists (select 1 from datastore_values as ${sql.raw(alias)} where ${match})`);
   });
   for (const filter of query.keyFilters) where.push(...valueConditions(sql.ref('d.key_sort'), filter));
   sorts.push({ expression: sql.ref('d.key_sort'), direction: query.keyDirection });
@@ -107,7 +112,8 @@ export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?
   if (!query.keysOnly) {
     const entity = driver === 'entities' ? 'd' : 'e';
     if (driver === 'values') {
-      joins.push(sql`join datastore_entities as e on ${inScope('e')} and e.key_sort = d.key_sort`);
+      joins.push(sql`cross join datastore_entities as e`);
+      where.push(inScope('e'), sql`e.key_sort = d.key_sort`);
     }
     selected.push(
       sql`${sql.ref(`${entity}.data`)} as data`,

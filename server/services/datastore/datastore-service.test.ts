@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test-support/test-databases';
 import type { ServiceScope } from '../service-scope';
+import { DatastoreService } from './datastore-service';
 import type { DatastoreEntity, DatastoreKey, DatastoreQuery } from './datastore-types';
 import { disposeDatastoreTests, expectDomainError, openDatastore, scope, v } from './datastore-test-support';
 
@@ -105,6 +106,30 @@ describe.each(testDialects())('DatastoreService on %s', (dialect) => {
     const other: ServiceScope = { ...scope, environment: 'preview' };
     expect((await datastore.put(other, [{ key: { kind: 'Task' }, properties: {} }])).keys).toEqual([
       { kind: 'Task', id: '1' },
+    ]);
+  });
+
+  it('never lets an allocated id overwrite an entity another server process wrote with that id', async () => {
+    const { db, datastore } = await openDatastore(dialect);
+    const otherProcess = new DatastoreService(db);
+    const first = await datastore.put(scope, [{ key: { kind: 'Task' }, properties: {} }]);
+    expect(first.keys).toEqual([{ kind: 'Task', id: '1' }]);
+    // This process holds a block of ids beyond 1; the other one writes 2 and 3 explicitly.
+    await otherProcess.put(scope, [
+      { key: { kind: 'Task', id: '2' }, properties: { by: v.str('other') } },
+      { key: { kind: 'Task', id: '3' }, properties: { by: v.str('other') } },
+    ]);
+    const next = await datastore.put(scope, [
+      { key: { kind: 'Task' }, properties: { by: v.str('this') } },
+      { key: { kind: 'Task' }, properties: { by: v.str('this') } },
+    ]);
+    expect(next.keys.map((key) => BigInt(key.id!) > 3n)).toEqual([true, true]);
+    const { found } = await datastore.get(scope, [{ kind: 'Task', id: '2' }, { kind: 'Task', id: '3' }, ...next.keys]);
+    expect(found.map((entity) => entity.properties.by)).toEqual([
+      v.str('other'),
+      v.str('other'),
+      v.str('this'),
+      v.str('this'),
     ]);
   });
 

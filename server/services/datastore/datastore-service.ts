@@ -11,15 +11,17 @@ import {
   prepareEntity,
   refuseDuplicates,
   type PreparedEntity,
+  type StorableEntity,
 } from './datastore-entities';
 import { decodeCursor, encodeCursor, queryFingerprint } from './datastore-cursor';
 import { indexServes, missingIndexError } from './datastore-indexes';
 import { parseQuery, type ParsedQuery } from './datastore-query';
 import { buildQuerySql } from './datastore-query-sql';
 import { datastoreSqlFor, type DatastoreSql } from './datastore-sql';
+import { IdAllocator, type CompletedKeys } from './datastore-ids';
 import {
+  AllocatedIdTaken,
   deleteEntities,
-  IdAllocator,
   inScope,
   readEntities,
   readVersionsForUpdate,
@@ -50,6 +52,8 @@ export interface DatastoreServiceOptions {
   indexesFor?: DatastoreIndexesFor;
 }
 
+/** Attempts of a write whose allocated ids another process had used as explicit ids. */
+const allocationAttempts = 5;
 /** Entities read per statement by `exportData`. */
 const exportPageSize = 500;
 
@@ -92,11 +96,11 @@ export class DatastoreService {
   /** Writes entities (at most 500) in one transaction; keys without name or id get an allocated id. */
   async put(scope: ServiceScope, entities: readonly DatastoreEntity[]): Promise<DatastorePutResult> {
     const prepared = this.prepareEntities(entities, 'entities');
-    const complete = await this.ids.complete(scope, prepared);
-    const versions = await this.dialect.write(
-      this.db,
-      (trx) => writeEntities(trx, this.dialect, scope, complete),
+    const { entities: complete, result: versions } = await this.writeWithKeys(
+      scope,
+      prepared,
       false,
+      (trx, completed) => writeEntities(trx, this.dialect, scope, completed.entities, new Set(), completed.allocated),
     );
     return {
       keys: complete.map((entity) => entity.key),
@@ -168,32 +172,31 @@ export class DatastoreService {
     }
     refuseDuplicates([...puts.map((put) => put.key), ...deletes], 'commit (puts and deletes)');
 
-    const complete = await this.ids.complete(scope, puts);
     const deleteKeys = deletes.map(encodeKey);
-    const lockNames = [...reads.map((read) => read.keySort), ...complete.map((put) => put.keySort), ...deleteKeys].map(
-      (keySort) => `${scope.tenantId}\u0000${scope.appId}\u0000${scope.environment}\u0000${keySort.toString('hex')}`,
-    );
     const absent = new Set(reads.filter((read) => read.version === '0').map((read) => read.keySort.toString('hex')));
-    const result = await this.dialect.write(
-      this.db,
-      async (trx) => {
-        await this.dialect.lockKeys(trx, lockNames);
-        const current = await readVersionsForUpdate(
-          trx,
-          this.dialect,
-          scope,
-          reads.map((read) => read.keySort),
-        );
-        for (const read of reads) {
-          const now = current.get(read.keySort.toString('hex')) ?? '0';
-          if (now !== read.version) throw changedSinceRead(read.key, read.version, now);
-        }
-        const versions = await writeEntities(trx, this.dialect, scope, complete, absent);
-        const deleted = await deleteEntities(trx, scope, deleteKeys);
-        return { versions, deleted };
-      },
-      true,
-    );
+    const { entities: complete, result } = await this.writeWithKeys(scope, puts, true, async (trx, completed) => {
+      const lockNames = [
+        ...reads.map((read) => read.keySort),
+        ...completed.entities.map((put) => put.keySort),
+        ...deleteKeys,
+      ].map(
+        (keySort) => `${scope.tenantId}\u0000${scope.appId}\u0000${scope.environment}\u0000${keySort.toString('hex')}`,
+      );
+      await this.dialect.lockKeys(trx, lockNames);
+      const current = await readVersionsForUpdate(
+        trx,
+        this.dialect,
+        scope,
+        reads.map((read) => read.keySort),
+      );
+      for (const read of reads) {
+        const now = current.get(read.keySort.toString('hex')) ?? '0';
+        if (now !== read.version) throw changedSinceRead(read.key, read.version, now);
+      }
+      const versions = await writeEntities(trx, this.dialect, scope, completed.entities, absent, completed.allocated);
+      const deleted = await deleteEntities(trx, scope, deleteKeys);
+      return { versions, deleted };
+    });
     return {
       keys: complete.map((entity) => entity.key),
       versions: complete.map((entity) => result.versions.get(entity.keySort.toString('hex')) ?? '0'),
@@ -239,8 +242,9 @@ export class DatastoreService {
         prepared.map((entity) => entity.key),
         'entities',
       );
-      const complete = await this.ids.complete(scope, prepared);
-      await this.dialect.write(this.db, (trx) => writeEntities(trx, this.dialect, scope, complete), false);
+      await this.writeWithKeys(scope, prepared, false, (trx, completed) =>
+        writeEntities(trx, this.dialect, scope, completed.entities, new Set(), completed.allocated),
+      );
       imported += batch.length;
       batch = [];
     };
@@ -254,7 +258,7 @@ export class DatastoreService {
 
   /** Deletes all Datastore data of an app (both environments), for app deletion. */
   async deleteAll(tenantId: string, appId: string): Promise<{ deleted: number }> {
-    return this.dialect.write(
+    const deleted = await this.dialect.write(
       this.db,
       async (trx) => {
         const result = await trx
@@ -272,10 +276,34 @@ export class DatastoreService {
           .where('tenant_id', '=', tenantId)
           .where('app_id', '=', appId)
           .execute();
-        return { deleted: Number(result.numDeletedRows) };
+        return Number(result.numDeletedRows);
       },
       false,
     );
+    this.ids.forgetApp(tenantId, appId);
+    return { deleted };
+  }
+
+  /**
+   * Completes keys (allocating ids) and runs `work` in a write transaction; tries again with new
+   * ids when an allocated one turns out to be taken.
+   */
+  private async writeWithKeys<T>(
+    scope: ServiceScope,
+    prepared: readonly PreparedEntity[],
+    conflictOnRace: boolean,
+    work: (trx: Kysely<Database>, completed: CompletedKeys) => Promise<T>,
+  ): Promise<{ entities: StorableEntity[]; result: T }> {
+    for (let attempt = 1; ; attempt += 1) {
+      const completed = await this.ids.complete(scope, prepared);
+      try {
+        const result = await this.dialect.write(this.db, (trx) => work(trx, completed), conflictOnRace);
+        return { entities: completed.entities, result };
+      } catch (error) {
+        if (!(error instanceof AllocatedIdTaken) || attempt >= allocationAttempts) throw error;
+        for (const key of error.keys) this.ids.skipPast(scope, key.kind, BigInt(key.id ?? 0));
+      }
+    }
   }
 
   private prepareEntities(input: unknown, path: string): PreparedEntity[] {

@@ -13,6 +13,12 @@ export interface DatastoreSql {
   lockKeys(trx: Kysely<Database>, lockNames: readonly string[]): Promise<void>;
   /** The clause that locks the rows a check reads until commit. */
   readonly forUpdate: RawBuilder<unknown>;
+  /**
+   * The rows of a JSON array text of `[key_sort hex, property, sort_value hex, kind, multi]`
+   * arrays as columns key_sort, property, sort_value, kind, multi. Bulk inserts pass one JSON
+   * parameter instead of thousands: the statement stays short to compile and parse.
+   */
+  valueRowsFromJson(json: string): RawBuilder<unknown>;
 }
 
 const sqliteSql: DatastoreSql = {
@@ -35,6 +41,9 @@ const sqliteSql: DatastoreSql = {
   },
   lockKeys: () => Promise.resolve(),
   forUpdate: sql``,
+  valueRowsFromJson: (json) =>
+    sql`select unhex(value ->> 0) as key_sort, value ->> 1 as property, unhex(value ->> 2) as sort_value,
+      value ->> 3 as kind, value ->> 4 as multi from json_each(${json})`,
 };
 
 /** Deadlock and serialisation failures: a concurrent transaction won. */
@@ -65,6 +74,9 @@ const postgresSql: DatastoreSql = {
     await sql`select pg_advisory_xact_lock(id) from unnest(cast(${ids} as bigint[])) as id`.execute(trx);
   },
   forUpdate: sql`for update`,
+  valueRowsFromJson: (json) =>
+    sql`select decode(row ->> 0, 'hex') as key_sort, row ->> 1 as property, decode(row ->> 2, 'hex') as sort_value,
+      row ->> 3 as kind, cast(row ->> 4 as integer) as multi from json_array_elements(cast(${json} as json)) as row`,
 };
 
 function isRace(error: unknown): boolean {

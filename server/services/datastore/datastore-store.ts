@@ -2,8 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { conflict } from '../../core/errors';
 import type { Database } from '../../db/schema';
 import type { ServiceScope } from '../service-scope';
-import { decodeKey } from './datastore-encoding';
-import { describeKey, storable, type PreparedEntity, type StorableEntity } from './datastore-entities';
+import { describeKey, type StorableEntity } from './datastore-entities';
 import type { DatastoreSql } from './datastore-sql';
 import type { DatastoreKey } from './datastore-types';
 
@@ -12,11 +11,8 @@ import type { DatastoreKey } from './datastore-types';
  * statement per entity). Writes run inside a transaction the caller opened.
  */
 
-/** Rows per INSERT into datastore_values (8 parameters each, under SQLite's 32,766). */
-const valueRowsPerStatement = 2000;
-/** Bounded memo of id counters known to be at least a value, so explicit ids rarely cost a write. */
-const counterFloorsMax = 10_000;
-const int64Max = (1n << 63n) - 1n;
+/** Index rows per INSERT into datastore_values (one JSON parameter). */
+const valueRowsPerStatement = 5000;
 
 type ScopedTable = 'datastore_entities' | 'datastore_values' | 'datastore_id_counters';
 
@@ -73,17 +69,26 @@ export async function readVersionsForUpdate(
   return new Map(rows.rows.map((row) => [Buffer.from(row.key_sort).toString('hex'), row.version]));
 }
 
+/** An allocated id already had an entity (another process wrote it as an explicit id). */
+export class AllocatedIdTaken extends Error {
+  constructor(readonly keys: DatastoreKey[]) {
+    super(`allocated ids already in use: ${keys.map(describeKey).join(', ')}`);
+  }
+}
+
 /**
  * Writes entities and replaces their index rows; returns the new versions by hex key. Keys in
- * `mustBeAbsent` are inserted only if no entity has them (else a conflict): a transaction read
- * them as absent, and a plain put may have created one since.
+ * `absent` (a transaction read them as absent; a plain put may have created one since) and in
+ * `allocated` (new ids) are only inserted, never overwritten: an existing entity there is a
+ * conflict, or AllocatedIdTaken.
  */
 export async function writeEntities(
   trx: Kysely<Database>,
   dialect: DatastoreSql,
   scope: ServiceScope,
   entities: readonly StorableEntity[],
-  mustBeAbsent: ReadonlySet<string> = new Set(),
+  absent: ReadonlySet<string>,
+  allocated: ReadonlySet<string>,
 ): Promise<Map<string, string>> {
   const versions = new Map<string, string>();
   if (entities.length === 0) return versions;
@@ -99,8 +104,12 @@ export async function writeEntities(
     version: floor,
     data: entity.data,
   });
-  const fresh = sorted.filter((entity) => mustBeAbsent.has(entity.keySort.toString('hex')));
-  const others = sorted.filter((entity) => !mustBeAbsent.has(entity.keySort.toString('hex')));
+  const isNew = (entity: StorableEntity) => {
+    const hex = entity.keySort.toString('hex');
+    return absent.has(hex) || allocated.has(hex);
+  };
+  const fresh = sorted.filter(isNew);
+  const others = sorted.filter((entity) => !isNew(entity));
   if (fresh.length > 0) {
     const inserted = await trx
       .insertInto('datastore_entities')
@@ -109,10 +118,13 @@ export async function writeEntities(
       .returning(['key_sort', sql<string>`cast(version as text)`.as('version')])
       .execute();
     for (const { key_sort, version } of inserted) versions.set(Buffer.from(key_sort).toString('hex'), version);
-    const taken = fresh.find((entity) => !versions.has(entity.keySort.toString('hex')));
-    if (taken) {
-      throw conflict(`The entity ${describeKey(taken.key)} was created after the transaction read it as absent.`, {
-        key: taken.key,
+    const existing = fresh.filter((entity) => !versions.has(entity.keySort.toString('hex')));
+    const taken = existing.filter((entity) => allocated.has(entity.keySort.toString('hex')));
+    if (taken.length > 0) throw new AllocatedIdTaken(taken.map((entity) => entity.key));
+    const [created] = existing;
+    if (created) {
+      throw conflict(`The entity ${describeKey(created.key)} was created after the transaction read it as absent.`, {
+        key: created.key,
       });
     }
   }
@@ -141,23 +153,21 @@ export async function writeEntities(
       sorted.map((entity) => entity.keySort),
     )
     .execute();
-  const valueRows = sorted.flatMap((entity) =>
-    entity.index.map((entry) => ({
-      tenant_id: scope.tenantId,
-      app_id: scope.appId,
-      environment: scope.environment,
-      kind: entity.key.kind,
-      property: entry.property,
-      sort_value: entry.sortValue,
-      key_sort: entity.keySort,
-      multi: entry.multi,
-    })),
-  );
+  const valueRows = sorted.flatMap((entity) => {
+    const key = entity.keySort.toString('hex');
+    return entity.index.map((entry) => [
+      key,
+      entry.property,
+      entry.sortValue.toString('hex'),
+      entity.key.kind,
+      entry.multi,
+    ]);
+  });
   for (let start = 0; start < valueRows.length; start += valueRowsPerStatement) {
-    await trx
-      .insertInto('datastore_values')
-      .values(valueRows.slice(start, start + valueRowsPerStatement))
-      .execute();
+    const rows = dialect.valueRowsFromJson(JSON.stringify(valueRows.slice(start, start + valueRowsPerStatement)));
+    await sql`insert into datastore_values (tenant_id, app_id, environment, key_sort, property, sort_value, kind, multi)
+      select ${scope.tenantId}, ${scope.appId}, ${scope.environment}, v.key_sort, v.property, v.sort_value, v.kind, v.multi
+      from (${rows}) as v`.execute(trx);
   }
   return versions;
 }
@@ -177,81 +187,4 @@ export async function deleteEntities(
     .executeTakeFirst();
   await trx.deleteFrom('datastore_values').where(inScope(scope)).where('key_sort', 'in', sorted).execute();
   return Number(result.numDeletedRows);
-}
-
-/** Allocates ids for incomplete keys and keeps the counters above every explicit id. */
-export class IdAllocator {
-  private readonly floors = new Map<string, bigint>();
-
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: DatastoreSql,
-  ) {}
-
-  /**
-   * Completes the keys of `entities`. Runs outside the write transaction (its own short statement
-   * per kind) so concurrent puts do not queue on the counter row; a failed put leaves a gap.
-   */
-  async complete(scope: ServiceScope, entities: readonly PreparedEntity[]): Promise<StorableEntity[]> {
-    const byKind = new Map<string, { missing: number; maxId: bigint }>();
-    for (const { key } of entities) {
-      const entry = byKind.get(key.kind) ?? { missing: 0, maxId: 0n };
-      if (key.id !== undefined) entry.maxId = BigInt(key.id) > entry.maxId ? BigInt(key.id) : entry.maxId;
-      else if (key.name === undefined) entry.missing += 1;
-      byKind.set(key.kind, entry);
-    }
-    const next = new Map<string, bigint>();
-    for (const [kind, { missing, maxId }] of byKind) {
-      const first = await this.reserve(scope, kind, missing, maxId);
-      if (first !== undefined) next.set(kind, first);
-    }
-    return entities.map((entity) => {
-      if (entity.key.id !== undefined || entity.key.name !== undefined) return storable(entity, entity.key);
-      const id = next.get(entity.key.kind) ?? 1n;
-      next.set(entity.key.kind, id + 1n);
-      return storable(entity, { kind: entity.key.kind, id: id.toString() });
-    });
-  }
-
-  /** Reserves `count` ids above `atLeast`; returns the first, or undefined when `count` is 0. */
-  private async reserve(
-    scope: ServiceScope,
-    kind: string,
-    count: number,
-    atLeast: bigint,
-  ): Promise<bigint | undefined> {
-    const memo = `${scope.tenantId}\u0000${scope.appId}\u0000${scope.environment}\u0000${kind}`;
-    // Ids this close to the int64 maximum cannot move the counter without overflowing it; whoever
-    // sets them manages their own id space.
-    const floor = atLeast < int64Max - 1_000_000n ? atLeast + 1n : 1n;
-    if (count === 0 && floor <= (this.floors.get(memo) ?? 0n)) return undefined;
-    const row = await this.db
-      .insertInto('datastore_id_counters')
-      .values({
-        tenant_id: scope.tenantId,
-        app_id: scope.appId,
-        environment: scope.environment,
-        kind,
-        next_id: sql<string>`cast(${(floor + BigInt(count)).toString()} as bigint)`,
-      })
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'app_id', 'environment', 'kind']).doUpdateSet({
-          next_id: sql<string>`${this.dialect.greatest(
-            sql`datastore_id_counters.next_id`,
-            sql`cast(${floor.toString()} as bigint)`,
-          )} + ${count}`,
-        }),
-      )
-      .returning(sql<string>`cast(next_id as text)`.as('next_id'))
-      .executeTakeFirstOrThrow();
-    const nextId = BigInt(row.next_id);
-    if (this.floors.size >= counterFloorsMax) this.floors.clear();
-    this.floors.set(memo, nextId);
-    return count > 0 ? nextId - BigInt(count) : undefined;
-  }
-}
-
-/** The keys of rows, decoded. */
-export function keysOf(rows: readonly { key_sort: Uint8Array }[]): DatastoreKey[] {
-  return rows.map((row) => decodeKey(row.key_sort));
 }
