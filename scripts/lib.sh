@@ -26,12 +26,13 @@ ensure_debian_packages() {
   [ -z "$added_policy" ] || $sudo rm -f "$policy"
 }
 
-# Packages the platform itself runs on: sandboxes, git, the Java and Python toolchains, and nginx
-# (the gateway's data plane in front of published apps).
-PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 gunicorn libtomcat10-embed-java libjakarta-annotation-api-java nginx)
-# Extra packages the test suite needs: a real browser, a real PostgreSQL, and Podman (+ runc)
-# serving the Docker Engine API for the docker driver's tests.
-TEST_PACKAGES=(chromium postgresql podman runc)
+# Packages the platform itself runs on: sandboxes, git, the Java and Python toolchains, nginx
+# (the gateway's data plane in front of published apps) and python3-cryptography (the Python SDK
+# verifies the gateway's Ed25519 identity headers inside instances).
+PLATFORM_PACKAGES=(bubblewrap git ca-certificates openjdk-17-jdk-headless python3 python3-cryptography gunicorn libtomcat10-embed-java libjakarta-annotation-api-java nginx)
+# Extra packages the test suite needs: a real browser, a real PostgreSQL, Podman (+ runc)
+# serving the Docker Engine API for the docker driver's tests, and JUnit 5 for the Java SDK's.
+TEST_PACKAGES=(chromium postgresql podman runc junit5)
 
 # Installs node_modules when missing or older than the lockfile.
 ensure_node_modules() {
