@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { invalidInput } from '../../core/errors';
+import type { ServiceScope } from '../service-scope';
+import type { ParsedFilter, ParsedQuery } from './datastore-query';
 
 /*
  * A cursor is where a page ended: the sort values and the key of its last entity, bound to the
@@ -15,7 +17,18 @@ const fingerprintBytes = 8;
 const checksumBytes = 8;
 
 /** A short digest of everything that makes a query the same query (scope, kind, filters, orders). */
-export function queryFingerprint(parts: unknown): Buffer {
+export function queryFingerprint(scope: ServiceScope, query: ParsedQuery): Buffer {
+  const filter = (f: ParsedFilter) => [f.property, f.op, f.values.map((value) => value.toString('hex'))];
+  const parts = [
+    scope.tenantId,
+    scope.appId,
+    scope.environment,
+    query.kind,
+    query.filters.map(filter),
+    query.keyFilters.map(filter),
+    query.orders,
+    query.keyDirection,
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, fingerprintBytes);
 }
 

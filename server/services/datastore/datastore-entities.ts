@@ -84,6 +84,16 @@ export function prepareEntity(input: unknown, path: string, allowIncomplete: boo
   return { key, properties, data, index };
 }
 
+/** Validates a batch of entities (at most 500, no key twice) for put or commit. */
+export function prepareEntities(input: unknown, path: string): PreparedEntity[] {
+  const prepared = batchArray(input, path).map((entity, index) => prepareEntity(entity, `${path}[${index}]`, true));
+  refuseDuplicates(
+    prepared.map((entity) => entity.key),
+    path,
+  );
+  return prepared;
+}
+
 /** Completes a prepared entity with its encoded key. */
 export function storable(entity: PreparedEntity, key: DatastoreKey): StorableEntity {
   return { ...entity, key, keySort: encodeKey(key) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../../core/errors';
 import { decodeCursor, encodeCursor, queryFingerprint } from './datastore-cursor';
+import { parseQuery } from './datastore-query';
 import { indexServes, missingIndexError, parseDatastoreIndexes, type IndexNeed } from './datastore-indexes';
 
 function refusal(work: () => unknown): string {
@@ -95,7 +96,8 @@ describe('index rule', () => {
 });
 
 describe('cursors', () => {
-  const fingerprint = queryFingerprint(['scope', 'Task', []]);
+  const scope = { tenantId: 't', appId: 'a', environment: 'preview' as const };
+  const fingerprint = queryFingerprint(scope, parseQuery({ kind: 'Task' }));
   const position = [Buffer.from([0x30, 1, 2]), Buffer.from('Task\u0000\u0002a')];
 
   it('round-trips a position', () => {
@@ -104,7 +106,9 @@ describe('cursors', () => {
 
   it('refuses a cursor of another query, or a damaged one, as invalid input', () => {
     const cursor = encodeCursor(fingerprint, position);
-    expect(refusal(() => decodeCursor(cursor, queryFingerprint(['other']), 2))).toMatch(/different query/);
+    expect(refusal(() => decodeCursor(cursor, queryFingerprint(scope, parseQuery({ kind: 'Other' })), 2))).toMatch(
+      /different query/,
+    );
     const flipped = Buffer.from(cursor, 'base64url');
     flipped[12] = (flipped[12] ?? 0) ^ 1;
     for (const bad of ['', 'not a cursor!', cursor.slice(0, -3), flipped.toString('base64url'), 'AAAA', 42]) {

@@ -74,7 +74,10 @@ export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?
     const own = remaining.filter((filter) => filter.property === firstOrder.property && isInequality(filter.op));
     remaining = remaining.filter((filter) => !own.includes(filter));
     where.push(valueRows('d', firstOrder.property));
-    where.push(...own.flatMap((filter) => valueConditions(sql.ref('d.sort_value'), filter)));
+    // After a cursor, the bounds behind it are implied by the cursor's comparison; leaving them out
+    // lets SQLite start the index range at the cursor instead of at the filter's bound.
+    const behind = position ? (firstOrder.direction === 'asc' ? 'lower' : 'upper') : undefined;
+    where.push(...own.flatMap((filter) => valueConditions(sql.ref('d.sort_value'), filter, behind)));
     where.push(sortingRow('d', firstOrder.property, firstOrder.direction, own));
     sorts.push({ expression: sql.ref('d.sort_value'), direction: firstOrder.direction });
   } else if (equal ?? anyIn) {
@@ -107,24 +110,28 @@ export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?
   sorts.push({ expression: sql.ref('d.key_sort'), direction: query.keyDirection });
   if (position) where.push(...after(sorts, position));
 
-  const selected = sorts.slice(0, -1).map((sort, index) => sql`${sort.expression} as ${sql.raw(`s${index}`)}`);
-  selected.push(sql`d.key_sort as key_sort`);
-  if (!query.keysOnly) {
-    const entity = driver === 'entities' ? 'd' : 'e';
-    if (driver === 'values') {
-      joins.push(sql`cross join datastore_entities as e`);
-      where.push(inScope('e'), sql`e.key_sort = d.key_sort`);
-    }
-    selected.push(
-      sql`${sql.ref(`${entity}.data`)} as data`,
-      sql`cast(${sql.ref(`${entity}.version`)} as text) as version`,
-    );
-  }
+  const columns = sorts.slice(0, -1).map((sort, index) => sql`${sort.expression} as ${sql.raw(`s${index}`)}`);
+  columns.push(sql`d.key_sort as key_sort`);
+  const orderBy = (expressions: RawBuilder<unknown>[]) =>
+    sql.join(expressions.map((expression, index) => sql`${expression} ${sql.raw(sorts[index]?.direction ?? 'asc')}`));
   const table = driver === 'entities' ? sql`datastore_entities` : sql`datastore_values`;
-  const statement = sql<QueryRow>`select ${sql.join(selected)} from ${table} as d ${sql.join(joins, sql` `)}
+  const entityColumns = (alias: string) =>
+    sql`${sql.ref(`${alias}.data`)} as data, cast(${sql.ref(`${alias}.version`)} as text) as version`;
+  const page = (selected: RawBuilder<unknown>) => sql`select ${selected} from ${table} as d ${sql.join(joins, sql` `)}
     where ${sql.join(where, sql` and `)}
-    order by ${sql.join(sorts.map((sort) => sql`${sort.expression} ${sql.raw(sort.direction)}`))}
+    order by ${orderBy(sorts.map((sort) => sort.expression))}
     limit ${query.limit + 1}`;
+  let statement: RawBuilder<QueryRow>;
+  if (query.keysOnly) statement = sql<QueryRow>`${page(sql.join(columns))}`;
+  else if (driver === 'entities') statement = sql<QueryRow>`${page(sql`${sql.join(columns)}, ${entityColumns('d')}`)}`;
+  else {
+    // The page's keys first, then their entities: a plan that sorts (an `in` filter, further sort
+    // orders) then sorts keys, not every matching entity's data.
+    const names = sorts.map((_, index) => sql.ref(index === sorts.length - 1 ? 'p.key_sort' : `p.s${index}`));
+    statement = sql<QueryRow>`select p.*, ${entityColumns('e')} from (${page(sql.join(columns))}) as p
+      cross join datastore_entities as e where ${inScope('e')} and e.key_sort = p.key_sort
+      order by ${orderBy(names)}`;
+  }
   return {
     statement,
     positionLength: sorts.length,
@@ -136,14 +143,22 @@ export function buildQuerySql(scope: ServiceScope, query: ParsedQuery, position?
 }
 
 /** Conditions a stored value must meet for `filter`; ranges stay within the filter value's type. */
-function valueConditions(column: RawBuilder<unknown>, filter: ParsedFilter): RawBuilder<unknown>[] {
+function valueConditions(
+  column: RawBuilder<unknown>,
+  filter: ParsedFilter,
+  omit?: 'lower' | 'upper',
+): RawBuilder<unknown>[] {
   const [value] = filter.values;
   if (filter.op === 'in') return [sql`${column} in (${sql.join(filter.values)})`];
   if (value === undefined) return [];
   const condition = sql`${column} ${sql.raw(comparisons[filter.op] ?? '=')} ${value}`;
   if (filter.property === '__key__' || filter.op === '=' || filter.op === '!=') return [condition];
   const [start, end] = typeRange(value);
-  return [condition, filter.op.startsWith('<') ? sql`${column} >= ${start}` : sql`${column} < ${end}`];
+  const upper = filter.op.startsWith('<');
+  const bounds = upper
+    ? { lower: sql`${column} >= ${start}`, upper: condition }
+    : { lower: condition, upper: sql`${column} < ${end}` };
+  return omit === 'lower' ? [bounds.upper] : omit === 'upper' ? [bounds.lower] : [bounds.lower, bounds.upper];
 }
 
 function andAll(conditions: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
@@ -151,20 +166,24 @@ function andAll(conditions: readonly RawBuilder<unknown>[]): RawBuilder<unknown>
 }
 
 /**
- * Rows strictly after `position` in the sort order: a lexicographic comparison over the sort
- * columns, plus a bound on the first column alone so the index range starts at the cursor.
+ * Rows strictly after `position` in the sort order. With one direction throughout, a row-value
+ * comparison that both databases turn into an index range starting at the cursor; otherwise a
+ * lexicographic OR over the columns (such plans sort anyway), plus a bound on the first column.
  */
 function after(sorts: readonly SortColumn[], position: readonly Buffer[]): RawBuilder<unknown>[] {
   const beyond = (sort: SortColumn) => sql.raw(sort.direction === 'asc' ? '>' : '<');
+  const [first] = sorts;
+  if (!first) return [];
+  if (sorts.every((sort) => sort.direction === first.direction)) {
+    if (sorts.length === 1) return [sql`${first.expression} ${beyond(first)} ${position[0]}`];
+    return [sql`(${sql.join(sorts.map((sort) => sort.expression))}) ${beyond(first)} (${sql.join(position)})`];
+  }
   const alternatives = sorts.map((sort, index) => {
     const equalBefore = sorts
       .slice(0, index)
       .map((earlier, earlierIndex) => sql`${earlier.expression} = ${position[earlierIndex]}`);
     return sql`(${sql.join([...equalBefore, sql`${sort.expression} ${beyond(sort)} ${position[index]}`], sql` and `)})`;
   });
-  const [first] = sorts;
-  const bound = first
-    ? [sql`${first.expression} ${sql.raw(first.direction === 'asc' ? '>=' : '<=')} ${position[0]}`]
-    : [];
-  return [...bound, sql`(${sql.join(alternatives, sql` or `)})`];
+  const bound = sql`${first.expression} ${sql.raw(first.direction === 'asc' ? '>=' : '<=')} ${position[0]}`;
+  return [bound, sql`(${sql.join(alternatives, sql` or `)})`];
 }

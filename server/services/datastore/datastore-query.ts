@@ -29,7 +29,10 @@ export interface ParsedQuery {
   keyFilters: ParsedFilter[];
   /** Property sort orders; an inequality filter's property is first (added ascending if the query had none). */
   orders: { property: string; direction: DatastoreDirection }[];
-  /** Direction of the final tie-breaker by key: ascending unless the query sorts by `__key__` descending. */
+  /**
+   * Direction of the final tie-breaker by key: a `__key__` order's, else the first sort order's
+   * (a descending query is the exact reverse of the ascending one, and one index scan serves it).
+   */
   keyDirection: DatastoreDirection;
   limit: number;
   cursor: string | undefined;
@@ -79,7 +82,7 @@ export function parseQuery(input: unknown): ParsedQuery {
     filters: propertyFilters,
     keyFilters: filters.filter((filter) => filter.property === keyProperty),
     orders,
-    keyDirection: keyOrder?.direction ?? 'asc',
+    keyDirection: keyOrder?.direction ?? orders[0]?.direction ?? 'asc',
     limit,
     cursor: input.cursor,
     keysOnly: input.keysOnly ?? false,

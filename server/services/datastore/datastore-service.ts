@@ -1,32 +1,24 @@
 import type { Kysely } from 'kysely';
-import { conflict } from '../../core/errors';
 import type { Database } from '../../db/schema';
 import type { ServiceEnvironment, ServiceScope } from '../service-scope';
+import { checkReads, parseCommit } from './datastore-commit';
+import { decodeCursor, encodeCursor, queryFingerprint } from './datastore-cursor';
 import { decodeKey, encodeKey } from './datastore-encoding';
 import {
-  batchArray,
-  describeKey,
   entityOf,
   parseKeys,
+  prepareEntities,
   prepareEntity,
   refuseDuplicates,
   type PreparedEntity,
   type StorableEntity,
 } from './datastore-entities';
-import { decodeCursor, encodeCursor, queryFingerprint } from './datastore-cursor';
+import { IdAllocator, type CompletedKeys } from './datastore-ids';
 import { indexServes, missingIndexError } from './datastore-indexes';
-import { parseQuery, type ParsedQuery } from './datastore-query';
+import { parseQuery } from './datastore-query';
 import { buildQuerySql } from './datastore-query-sql';
 import { datastoreSqlFor, type DatastoreSql } from './datastore-sql';
-import { IdAllocator, type CompletedKeys } from './datastore-ids';
-import {
-  AllocatedIdTaken,
-  deleteEntities,
-  inScope,
-  readEntities,
-  readVersionsForUpdate,
-  writeEntities,
-} from './datastore-store';
+import { AllocatedIdTaken, deleteEntities, inScope, readEntities, writeEntities } from './datastore-store';
 import type {
   DatastoreCommitRequest,
   DatastoreCommitResult,
@@ -39,7 +31,6 @@ import type {
   DatastoreQueryResult,
 } from './datastore-types';
 import { datastoreLimits } from './datastore-types';
-import { invalidAt, isRecord, onlyMembers, parseKey } from './datastore-values';
 
 /** The composite indexes an app declared (slipway.json `datastore.indexes`) for a scope. */
 export type DatastoreIndexesFor = (
@@ -95,7 +86,7 @@ export class DatastoreService {
 
   /** Writes entities (at most 500) in one transaction; keys without name or id get an allocated id. */
   async put(scope: ServiceScope, entities: readonly DatastoreEntity[]): Promise<DatastorePutResult> {
-    const prepared = this.prepareEntities(entities, 'entities');
+    const prepared = prepareEntities(entities, 'entities');
     const { entities: complete, result: versions } = await this.writeWithKeys(
       scope,
       prepared,
@@ -123,7 +114,7 @@ export class DatastoreService {
       const declared = await this.indexesFor(scope);
       if (!declared.some((index) => indexServes(index, need))) throw missingIndexError(need);
     }
-    const fingerprint = queryFingerprint(fingerprintParts(scope, query));
+    const fingerprint = queryFingerprint(scope, query);
     const probe = buildQuerySql(scope, query);
     const position =
       query.cursor === undefined ? undefined : decodeCursor(query.cursor, fingerprint, probe.positionLength);
@@ -146,53 +137,14 @@ export class DatastoreService {
    * key; then applies the puts and deletes.
    */
   async commit(scope: ServiceScope, request: DatastoreCommitRequest): Promise<DatastoreCommitResult> {
-    if (!isRecord(request)) throw invalidAt('commit', 'must be an object {reads, puts?, deletes?}');
-    onlyMembers(request, ['reads', 'puts', 'deletes'], 'commit');
-    const reads = batchArray(request.reads ?? [], 'commit.reads').map((read, index) => {
-      const path = `commit.reads[${index}]`;
-      if (!isRecord(read)) throw invalidAt(path, 'a read is an object {key, version}');
-      onlyMembers(read, ['key', 'version'], path);
-      const key = parseKey(read.key, `${path}.key`, true);
-      if (typeof read.version !== 'string' || !/^(0|[1-9][0-9]{0,18})$/.test(read.version)) {
-        throw invalidAt(`${path}.version`, 'must be the version string a read returned ("0" for an absent entity)');
-      }
-      return { key, version: read.version, keySort: encodeKey(key) };
-    });
-    refuseDuplicates(
-      reads.map((read) => read.key),
-      'commit.reads',
-    );
-    const puts = this.prepareEntities(request.puts ?? [], 'commit.puts');
-    const deletes = parseKeys(request.deletes ?? [], 'commit.deletes');
-    if (puts.length + deletes.length > datastoreLimits.batch) {
-      throw invalidAt(
-        'commit',
-        `writes ${puts.length + deletes.length} entities; a commit writes at most ${datastoreLimits.batch}`,
-      );
-    }
-    refuseDuplicates([...puts.map((put) => put.key), ...deletes], 'commit (puts and deletes)');
-
+    const { reads, puts, deletes } = parseCommit(request);
     const deleteKeys = deletes.map(encodeKey);
     const absent = new Set(reads.filter((read) => read.version === '0').map((read) => read.keySort.toString('hex')));
     const { entities: complete, result } = await this.writeWithKeys(scope, puts, true, async (trx, completed) => {
-      const lockNames = [
-        ...reads.map((read) => read.keySort),
+      await checkReads(trx, this.dialect, scope, reads, [
         ...completed.entities.map((put) => put.keySort),
         ...deleteKeys,
-      ].map(
-        (keySort) => `${scope.tenantId}\u0000${scope.appId}\u0000${scope.environment}\u0000${keySort.toString('hex')}`,
-      );
-      await this.dialect.lockKeys(trx, lockNames);
-      const current = await readVersionsForUpdate(
-        trx,
-        this.dialect,
-        scope,
-        reads.map((read) => read.keySort),
-      );
-      for (const read of reads) {
-        const now = current.get(read.keySort.toString('hex')) ?? '0';
-        if (now !== read.version) throw changedSinceRead(read.key, read.version, now);
-      }
+      ]);
       const versions = await writeEntities(trx, this.dialect, scope, completed.entities, absent, completed.allocated);
       const deleted = await deleteEntities(trx, scope, deleteKeys);
       return { versions, deleted };
@@ -305,41 +257,4 @@ export class DatastoreService {
       }
     }
   }
-
-  private prepareEntities(input: unknown, path: string): PreparedEntity[] {
-    const prepared = batchArray(input, path).map((entity, index) => prepareEntity(entity, `${path}[${index}]`, true));
-    refuseDuplicates(
-      prepared.map((entity) => entity.key),
-      path,
-    );
-    return prepared;
-  }
-}
-
-function changedSinceRead(key: DatastoreKey, expected: string, now: string): Error {
-  const what =
-    expected === '0'
-      ? `was created (version ${now}) after the transaction read it as absent`
-      : now === '0'
-        ? `was deleted after the transaction read it at version ${expected}`
-        : `changed from version ${expected} to ${now} after the transaction read it`;
-  return conflict(`The entity ${describeKey(key)} ${what}; read it again and retry the transaction.`, {
-    key,
-    expectedVersion: expected,
-    currentVersion: now,
-  });
-}
-
-function fingerprintParts(scope: ServiceScope, query: ParsedQuery): unknown {
-  const filter = (f: ParsedQuery['filters'][number]) => [f.property, f.op, f.values.map((v) => v.toString('hex'))];
-  return [
-    scope.tenantId,
-    scope.appId,
-    scope.environment,
-    query.kind,
-    query.filters.map(filter),
-    query.keyFilters.map(filter),
-    query.orders,
-    query.keyDirection,
-  ];
 }

@@ -9,6 +9,13 @@ import type { Database } from '../../db/schema';
 import { createTestDatabase, type TestDatabase } from '../../test-support/test-databases';
 import type { ServiceScope } from '../service-scope';
 import { DatastoreService, type DatastoreServiceOptions } from './datastore-service';
+import type {
+  DatastoreEntity,
+  DatastoreFilter,
+  DatastoreOrder,
+  DatastoreQuery,
+  DatastoreValue,
+} from './datastore-types';
 
 /** A migrated database of `dialect` for one test, and a second connection pool on it. */
 export interface DatastoreTestContext {
@@ -81,3 +88,41 @@ export const v = {
     keyValue: typeof idOrName === 'number' ? { kind, id: String(idOrName) } : { kind, name: idOrName },
   }),
 };
+
+/** An entity of kind Item named `name`. */
+export const item = (name: string, properties: Record<string, DatastoreValue>): DatastoreEntity => ({
+  key: { kind: 'Item', name },
+  properties,
+});
+/** A query filter. */
+export const filter = (property: string, op: DatastoreFilter['op'], value: DatastoreValue): DatastoreFilter => ({
+  property,
+  op,
+  value,
+});
+/** An ascending sort order. */
+export const asc = (property: string): DatastoreOrder => ({ property, direction: 'asc' });
+/** A descending sort order. */
+export const desc = (property: string): DatastoreOrder => ({ property, direction: 'desc' });
+/** An arrayValue. */
+export const list = (...values: DatastoreValue[]): DatastoreValue => ({ arrayValue: values });
+
+/** The names (or #ids) of a query's results on kind Item. */
+export async function names(datastore: DatastoreService, query: Omit<DatastoreQuery, 'kind'>): Promise<string[]> {
+  const result = await datastore.query(scope, { kind: 'Item', ...query });
+  return result.entities.map((found) => found.key.name ?? `#${found.key.id}`);
+}
+
+/** Every result of a query, page by page; checks each page's size and that cursors end. */
+export async function allPages(datastore: DatastoreService, query: DatastoreQuery): Promise<DatastoreEntity[]> {
+  const results: DatastoreEntity[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1000; page += 1) {
+    const result = await datastore.query(scope, { ...query, cursor });
+    results.push(...result.entities);
+    if (result.cursor === null) return results;
+    expect(result.entities).toHaveLength(query.limit ?? 100);
+    cursor = result.cursor;
+  }
+  throw new Error('the cursor never ended');
+}
