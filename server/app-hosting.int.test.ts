@@ -195,4 +195,61 @@ describe('a sealed instance reaches the platform services through the SDK', () =
     );
     expect(preview.found).toEqual([]);
   }, 120_000);
+
+  it('counts visits in the datastore from a published Java servlet through the Java SDK', async () => {
+    const created = await admin.json<ProjectDto>('POST', `/tenants/${project.tenantId}/projects`, {
+      name: 'java-counter',
+      templateId: 'java-hello',
+    });
+    const put = async (file: string, text: string) =>
+      expect(
+        (await admin.request('PUT', `/projects/${created.id}/files/content?path=${file}`, { body: text })).status,
+      ).toBeLessThan(300);
+    const manifestPath = `/projects/${created.id}/files/content?path=slipway.json`;
+    const manifest = JSON.parse(await (await admin.get(manifestPath)).text()) as Record<string, unknown>;
+    await put('slipway.json', JSON.stringify({ ...manifest, access: 'public', services: ['datastore'] }));
+    await put(
+      'src/main/java/com/example/hello/CountServlet.java',
+      [
+        'package com.example.hello;',
+        '',
+        'import dev.slipway.sdk.Entity;',
+        'import dev.slipway.sdk.Key;',
+        'import dev.slipway.sdk.Slipway;',
+        'import jakarta.servlet.annotation.WebServlet;',
+        'import jakarta.servlet.http.HttpServlet;',
+        'import jakarta.servlet.http.HttpServletRequest;',
+        'import jakarta.servlet.http.HttpServletResponse;',
+        'import java.io.IOException;',
+        '',
+        '@WebServlet("/count")',
+        'public class CountServlet extends HttpServlet {',
+        '    private static final long serialVersionUID = 1L;',
+        '',
+        '    @Override',
+        '    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {',
+        '        Key key = Key.of("Counter", "visits");',
+        '        long visits = Slipway.services().datastore().transaction(tx -> {',
+        '            Entity counter = tx.get(key).orElseGet(() -> new Entity(key).set("n", 0L));',
+        '            long next = counter.getLong("n") + 1;',
+        '            tx.put(counter.set("n", next));',
+        '            return next;',
+        '        });',
+        '        response.setContentType("text/plain");',
+        '        response.getWriter().print("visits=" + visits);',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const last = finalEvent(await publishEvents(await admin.post(`/projects/${created.id}/publish`, {})));
+    if (last.type !== 'done') throw new Error(`publish failed at ${last.stage}: ${last.detail}`);
+    expect((await pageOf(last.app, '/count')).body).toBe('visits=1');
+    expect((await pageOf(last.app, '/count')).body).toBe('visits=2');
+    const stored = await env.platform.services.datastore.get(
+      { tenantId: project.tenantId, appId: last.app.id, environment: 'production' },
+      [{ kind: 'Counter', name: 'visits' }],
+    );
+    expect(stored.found[0]?.properties).toEqual({ n: { integerValue: '2' } });
+  }, 180_000);
 });

@@ -5,10 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSandboxAvailable, type SandboxIdentityFiles } from '../../workspace/sandbox';
 import { dumpClassDataArchive } from './class-data-archive';
-import { JAR, JAVA, JAVAC, JDK_HOME, LAUNCHER_ARCHIVE, LAUNCHER_JAR, PLATFORM_JARS } from './launcher-command';
+import { JAR, JAVA, JAVAC, JDK_HOME, LAUNCHER_ARCHIVE, LAUNCHER_JAR, PLATFORM_JARS, SDK_JAR } from './launcher-command';
 
 /** The launcher's Java sources, shipped next to this file. */
 export const LAUNCHER_SOURCES = fileURLToPath(new URL('./launcher/src/', import.meta.url));
+/** The Java SDK's sources (sdk/java), compiled into the same cache folder as the launcher. */
+export const SDK_SOURCES = fileURLToPath(new URL('../../../sdk/java/src/main/java/', import.meta.url));
 
 /** A compiled launcher in the cache. */
 export interface LauncherBuild {
@@ -48,7 +50,8 @@ export function prepareLauncher(options: LauncherCacheOptions): Promise<Launcher
 
 async function buildLauncher(options: LauncherCacheOptions): Promise<LauncherBuild> {
   const sources = await javaSources(LAUNCHER_SOURCES);
-  const hash = await launcherHash(sources);
+  const sdkSources = await javaSources(SDK_SOURCES);
+  const hash = await launcherHash(sources, sdkSources);
   const dir = path.join(options.cacheDir, `${hash}${options.classDataSharing ? '-cds' : ''}`);
   const existing = await finished(dir);
   if (existing) {
@@ -62,21 +65,8 @@ async function buildLauncher(options: LauncherCacheOptions): Promise<LauncherBui
     // mkdtemp makes it 0700; container drivers run the launcher as an unprivileged uid.
     await chmod(staging, 0o755);
     const started = Date.now();
-    const classes = path.join(staging, 'classes');
-    await run(JAVAC, [
-      '--release',
-      '17',
-      '-encoding',
-      'UTF-8',
-      '-Xlint:all',
-      '-cp',
-      PLATFORM_JARS.join(':'),
-      '-d',
-      classes,
-      ...sources.map((file) => path.join(LAUNCHER_SOURCES, file)),
-    ]);
-    await run(JAR, ['--create', '--file', path.join(staging, LAUNCHER_JAR), '-C', classes, '.']);
-    await rm(classes, { recursive: true });
+    await compileJar(LAUNCHER_SOURCES, sources, path.join(staging, LAUNCHER_JAR));
+    await compileJar(SDK_SOURCES, sdkSources, path.join(staging, SDK_JAR));
     let hasArchive = false;
     // The archive must be dumped in a sandbox laid out like the instances' (see class-data-archive).
     if (options.classDataSharing && (await isSandboxAvailable())) {
@@ -97,6 +87,25 @@ async function buildLauncher(options: LauncherCacheOptions): Promise<LauncherBui
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Compiles a source tree against the platform jars into one jar. */
+async function compileJar(root: string, sources: readonly string[], jarFile: string): Promise<void> {
+  const classes = `${jarFile}.classes`;
+  await run(JAVAC, [
+    '--release',
+    '17',
+    '-encoding',
+    'UTF-8',
+    '-Xlint:all',
+    '-cp',
+    PLATFORM_JARS.join(':'),
+    '-d',
+    classes,
+    ...sources.map((file) => path.join(root, file)),
+  ]);
+  await run(JAR, ['--create', '--file', jarFile, '-C', classes, '.']);
+  await rm(classes, { recursive: true });
 }
 
 async function finished(dir: string): Promise<LauncherBuild | undefined> {
@@ -124,11 +133,16 @@ async function javaSources(root: string, prefix = ''): Promise<string[]> {
  * Hash of everything the compiled launcher and its archive depend on: our sources, and the JDK
  * and Tomcat jars (an archive made with other jars would be ignored; a Debian upgrade rebuilds).
  */
-async function launcherHash(sources: readonly string[]): Promise<string> {
+async function launcherHash(sources: readonly string[], sdkSources: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of sources) {
-    hash.update(`${file}\0`);
-    hash.update(await readFile(path.join(LAUNCHER_SOURCES, file)));
+  for (const [root, files] of [
+    [LAUNCHER_SOURCES, sources],
+    [SDK_SOURCES, sdkSources],
+  ] as const) {
+    for (const file of files) {
+      hash.update(`${root}\0${file}\0`);
+      hash.update(await readFile(path.join(root, file)));
+    }
   }
   for (const file of [JAVA, path.join(JDK_HOME, 'lib/server/libjvm.so'), ...PLATFORM_JARS]) {
     const real = await realpath(file);

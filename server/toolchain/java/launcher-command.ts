@@ -21,6 +21,8 @@ export const PLATFORM_JARS: readonly string[] = [
 /** Where the launcher's folder (jar and class-data archive) is mounted inside a sandbox. */
 export const LAUNCHER_SANDBOX_DIR = '/opt/slipway/launcher';
 export const LAUNCHER_JAR = 'slipway-launcher.jar';
+/** The Slipway SDK for Java, built next to the launcher: apps compile and run against it. */
+export const SDK_JAR = 'slipway-sdk.jar';
 export const LAUNCHER_ARCHIVE = 'launcher.jsa';
 export const LAUNCHER_MAIN = 'dev.slipway.launcher.TomcatLauncher';
 
@@ -87,8 +89,11 @@ export function jvmFlags(mode: LauncherMode, memoryMb: number, archive: string |
  * appended (an archive still maps when the path only grows at its end).
  */
 export function launcherClassPath(extra: readonly string[] = []): string {
-  return [`${LAUNCHER_SANDBOX_DIR}/${LAUNCHER_JAR}`, ...PLATFORM_JARS, ...extra].join(':');
+  return [`${LAUNCHER_SANDBOX_DIR}/${LAUNCHER_JAR}`, ...PLATFORM_JARS, SANDBOX_SDK_JAR, ...extra].join(':');
 }
+
+/** The SDK jar inside the sandbox; apps' classes resolve `dev.slipway.sdk` through the launcher's loader. */
+const SANDBOX_SDK_JAR = `${LAUNCHER_SANDBOX_DIR}/${SDK_JAR}`;
 
 /** The full argv of a launcher JVM inside the sandbox. */
 export function launcherCommand(
@@ -101,7 +106,7 @@ export function launcherCommand(
   const args = ['--mode', mode, '--webapp', paths.webapp, '--project', paths.project];
   if (paths.socket) args.push('--socket', paths.socket);
   if (paths.webappSources) args.push('--webapp-sources', paths.webappSources);
-  if (mode !== 'production') args.push('--compile-classpath', [...PLATFORM_JARS, ...extra].join(':'));
+  if (mode !== 'production') args.push('--compile-classpath', [...PLATFORM_JARS, SANDBOX_SDK_JAR, ...extra].join(':'));
   const classPath = launcherClassPath(mode === 'build' ? [] : extra);
   return [JAVA, ...jvmFlags(mode, options.memoryMb, archive), '-cp', classPath, LAUNCHER_MAIN, ...args];
 }
