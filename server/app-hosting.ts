@@ -22,6 +22,7 @@ import { RegistryService } from './registry/registry-service';
 import type { ToolchainRegistry } from './toolchain/toolchains';
 import { UsageMeter } from './usage/usage-meter';
 import type { ServicesAttachment } from './services/services-attachment';
+import type { AppDatastore } from './registry/backup-service';
 import type { ProjectService } from './workspace/project-service';
 import type { SandboxIdentityFiles } from './workspace/sandbox';
 
@@ -34,6 +35,8 @@ export interface AppHostingDeps {
   identityFiles: SandboxIdentityFiles;
   /** Connects production instances to the platform services. */
   services: ServicesAttachment;
+  /** The apps' datastore, carried in app backups. */
+  datastore: AppDatastore;
   log: Logger;
 }
 
@@ -170,6 +173,7 @@ async function startRegistry(
       maxArtifactBytes: config.limits.maxProjectBytes,
       maxEntries: 100_000,
     },
+    datastore: deps.datastore,
   });
   return { registry, backups: late.backups };
 }

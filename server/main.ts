@@ -116,7 +116,16 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
 
     const hosting = await startAppHosting(
       config,
-      { db, identity, projects, toolchains, identityFiles, services: services.attachment, log },
+      {
+        db,
+        identity,
+        projects,
+        toolchains,
+        identityFiles,
+        services: services.attachment,
+        datastore: services.datastore,
+        log,
+      },
       { gateway: options.gateway ?? false, ...(options.deployments ? { deployments: options.deployments } : {}) },
       owner,
     );
@@ -135,6 +144,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       registry: hosting.registry,
       backups: hosting.backups,
       fileGrants: hosting.fileGrants,
+      messaging: services.messaging,
       publicUrl: config.publicUrl,
       limits: config.limits,
       stagingRoot,

@@ -1,7 +1,9 @@
-// One archive per app: its configuration, every version's record, their artifacts and the
-// source repository (a git bundle). Reading one back validates it like any upload.
+// One archive per app: its configuration, every version's record, their artifacts, the
+// source repository (a git bundle) and the production datastore (JSON lines). Reading one back validates it like any upload.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +20,8 @@ import type { AppRow, VersionRow } from './app-records';
 /** The backup's index file, at the archive's root. */
 export const BACKUP_INDEX = 'slipway-app.json';
 const BUNDLE = 'repository.bundle';
+/** The app's production datastore: one exported entity (JSON) per line. */
+const DATASTORE = 'datastore.jsonl';
 const FORMAT = 'slipway-app-backup';
 
 const versionEntrySchema = z.strictObject({
@@ -44,6 +48,8 @@ const backupIndexSchema = z.strictObject({
   app: z.strictObject({ slug: appNameSchema, title: z.string().min(1).max(80), runtime: z.enum(appRuntimes) }),
   activeVersion: z.int().min(1).nullable(),
   hasRepository: z.boolean(),
+  // Backups written before the datastore existed have no such member.
+  hasDatastore: z.boolean().default(false),
   versions: z.array(versionEntrySchema).max(10_000),
 });
 
@@ -57,6 +63,8 @@ export interface Backup {
   versions: BackupVersion[];
   /** The git bundle of the app's source repository, when the backup has one. */
   repositoryBundle: string | undefined;
+  /** The production datastore's entities, one JSON object per line, when the backup has them. */
+  datastoreFile: string | undefined;
   artifactPath(hash: string): string;
 }
 
@@ -67,6 +75,8 @@ export async function writeBackup(options: {
   artifacts: ArtifactStore;
   /** The source repository: the project's folder, or a bundle kept from an earlier import. */
   repository: { projectDir: string } | { bundle: string } | undefined;
+  /** The app's production datastore entities, written as they stream. */
+  datastore?: AsyncIterable<unknown>;
   workDir: string;
   file: string;
 }): Promise<void> {
@@ -86,6 +96,7 @@ export async function writeBackup(options: {
           () => true,
           () => false,
         );
+  const hasDatastore = options.datastore ? await writeLines(options.datastore, path.join(workDir, DATASTORE)) : false;
   const active = versions.find((v) => v.id === app.active_version_id);
   const index: z.input<typeof backupIndexSchema> = {
     format: FORMAT,
@@ -93,6 +104,7 @@ export async function writeBackup(options: {
     app: { slug: app.slug, title: app.title, runtime: app.runtime as AppManifest['runtime'] },
     activeVersion: active?.number ?? null,
     hasRepository,
+    hasDatastore,
     versions: versions
       .filter((v) => v.state !== 'building')
       .map((v) => ({
@@ -108,7 +120,7 @@ export async function writeBackup(options: {
       })),
   };
   await writeFile(path.join(workDir, BACKUP_INDEX), JSON.stringify(index, null, 2));
-  const names = [BACKUP_INDEX, 'artifacts', ...(hasRepository ? [BUNDLE] : [])];
+  const names = [BACKUP_INDEX, 'artifacts', ...(hasRepository ? [BUNDLE] : []), ...(hasDatastore ? [DATASTORE] : [])];
   const tar = createTar({ cwd: workDir, gzip: true, portable: true }, names);
   await pipeline(tar as unknown as Readable, createWriteStream(options.file));
 }
@@ -162,12 +174,17 @@ export async function readBackup(
   }
   const bundle = path.join(root, BUNDLE);
   const hasBundle = (await stat(bundle).catch(() => undefined))?.isFile() ?? false;
+  const datastore = path.join(root, DATASTORE);
+  const hasDatastore = (await stat(datastore).catch(() => undefined))?.isFile() ?? false;
+  if (index.hasDatastore && !hasDatastore)
+    throw invalidInput(`The backup lists datastore data but has no ${DATASTORE}.`);
   return {
     dir,
     app: index.app,
     activeVersion: index.activeVersion,
     versions,
     repositoryBundle: index.hasRepository && hasBundle ? bundle : undefined,
+    datastoreFile: index.hasDatastore ? datastore : undefined,
     artifactPath,
   };
 }
@@ -196,6 +213,39 @@ function parseIndex(text: string): z.output<typeof backupIndexSchema> {
     throw invalidInput(`${BACKUP_INDEX}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
   }
   return result.data;
+}
+
+/** Writes one JSON line per item; false (and no file) when there was none. */
+async function writeLines(items: AsyncIterable<unknown>, file: string): Promise<boolean> {
+  const out = createWriteStream(file);
+  let count = 0;
+  try {
+    for await (const item of items) {
+      if (!out.write(`${JSON.stringify(item)}\n`)) await once(out, 'drain');
+      count++;
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+  if (count === 0) await rm(file, { force: true });
+  return count > 0;
+}
+
+/** The entities of a backup's datastore file, parsed line by line (the service checks each). */
+export async function* readLines(file: string): AsyncIterable<unknown> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (!line.trim()) continue;
+    try {
+      yield JSON.parse(line) as unknown;
+    } catch {
+      throw invalidInput(`Line ${number} of the backup's ${DATASTORE} is not valid JSON.`);
+    }
+  }
 }
 
 /** Bundles every ref of the project's repository; false when it has no commit yet. */

@@ -7,8 +7,10 @@ import type { ProjectDto } from '../protocol/projects';
 import type { Principal } from '../identity/principal';
 import { newId } from '../identity/tokens';
 import type { AppDto } from '../protocol/apps';
+import type { DatastoreService } from '../services/datastore/datastore-service';
+import type { DatastoreEntity } from '../services/datastore/datastore-types';
 import type { ProjectService } from '../workspace/project-service';
-import { readBackup, restoreArtifact, writeBackup } from './app-backup';
+import { readBackup, readLines, restoreArtifact, writeBackup } from './app-backup';
 import type { AppRecords, AppRow } from './app-records';
 import type { ArtifactStore } from './artifact-store';
 import type { RegistryService } from './registry-service';
@@ -25,7 +27,12 @@ export interface BackupServiceDeps {
   /** Source repositories (git bundles) of imported apps, kept for their next export. */
   bundleRoot: string;
   limits: { maxBackupBytes: number; maxArtifactBytes: number; maxEntries: number };
+  /** The apps' production datastore, exported and restored with them. */
+  datastore?: AppDatastore;
 }
+
+/** The datastore operations backups use. */
+export type AppDatastore = Pick<DatastoreService, 'exportData' | 'importData'>;
 
 /** A backup ready to send: its stream and file name; the file goes away once the stream ends. */
 export interface BackupDownload {
@@ -48,6 +55,9 @@ export class BackupService {
         versions: await this.deps.records.versions(app.id),
         artifacts: this.deps.artifacts,
         repository: await this.repositoryOf(principal, app),
+        ...(this.deps.datastore
+          ? { datastore: this.deps.datastore.exportData(app.tenant_id, app.id, 'production') }
+          : {}),
         workDir,
         file,
       });
@@ -99,6 +109,13 @@ export class BackupService {
             manifest: JSON.stringify(version.manifest),
           },
           principal.userId,
+        );
+      }
+      if (backup.datastoreFile && this.deps.datastore) {
+        // The service checks every entity like an app's put; a bad line fails the whole import.
+        await this.deps.datastore.importData(
+          { tenantId, appId: created.id, environment: 'production' },
+          readLines(backup.datastoreFile) as AsyncIterable<DatastoreEntity>,
         );
       }
       // Only once every artifact checked out: the source comes back as an IDE project.

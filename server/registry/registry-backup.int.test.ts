@@ -18,9 +18,12 @@ let backup: Buffer;
 
 const notJava = { runtime: 'java', dispose: () => Promise.resolve() } as unknown as Toolchain;
 
+let acmeTenantId: string;
+
 beforeAll(async () => {
   kit = await startRegistryTestKit(() => Promise.resolve({ python: new PythonToolchain(), java: notJava }));
   const acme = await kit.member('acme', 'dev@acme.test', ['developer']);
+  acmeTenantId = acme.tenantId;
   developer = acme.principal;
   elsewhere = await kit.member('globex', 'dev@globex.test', ['manager']);
   const project = await kit.projects.create(developer, acme.tenantId, { name: 'orders', templateId: 'python-hello' });
@@ -59,7 +62,16 @@ async function tampered(change: (dir: string) => Promise<void>, name: string): P
 }
 
 describe('app backups', () => {
-  it('exports configuration, versions, artifacts and the source repository in one archive', async () => {
+  it('exports configuration, versions, artifacts, the source repository and the datastore in one archive', async () => {
+    const production = { tenantId: acmeTenantId, appId, environment: 'production' as const };
+    await kit.datastore.put(production, [
+      { key: { kind: 'Order', name: 'o-1' }, properties: { total: { integerValue: '120' } } },
+      { key: { kind: 'Order', id: '42' }, properties: { note: { stringValue: 'rush' } } },
+    ]);
+    // Preview data stays out of backups.
+    await kit.datastore.put({ ...production, environment: 'preview' }, [
+      { key: { kind: 'Draft', name: 'd' }, properties: {} },
+    ]);
     const response = await kit.request(developer, 'GET', `/apps/${appId}/export`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/orders-acme\.slipway-app\.tar\.gz/);
@@ -67,6 +79,7 @@ describe('app backups', () => {
     const names = execFileSync('tar', ['-tzf', '-'], { input: backup, encoding: 'utf8' }).split('\n');
     expect(names).toContain('slipway-app.json');
     expect(names).toContain('repository.bundle');
+    expect(names).toContain('datastore.jsonl');
     expect(names.filter((n) => /^artifacts\/[0-9a-f]{64}\.tar\.gz$/.test(n))).toHaveLength(2);
     expect((await kit.request(elsewhere.principal, 'GET', `/apps/${appId}/export`)).status).toBe(404);
   });
@@ -88,6 +101,19 @@ describe('app backups', () => {
     const servedCopy = await kit.deployments.get(restored.id, '/');
     expect(servedCopy).toEqual(servedOriginal);
     expect(servedCopy.body).toMatch(/This page was rendered by/);
+    // The production datastore came along, with its keys; an id allocated now is above the imported ones.
+    const restoredData = { tenantId: elsewhere.tenantId, appId: restored.id, environment: 'production' as const };
+    const found = await kit.datastore.get(restoredData, [
+      { kind: 'Order', name: 'o-1' },
+      { kind: 'Order', id: '42' },
+      { kind: 'Draft', name: 'd' },
+    ]);
+    expect(found.found.map((entity) => entity.properties)).toEqual([
+      { total: { integerValue: '120' } },
+      { note: { stringValue: 'rush' } },
+    ]);
+    const added = await kit.datastore.put(restoredData, [{ key: { kind: 'Order' }, properties: {} }]);
+    expect(Number(added.keys[0]?.id)).toBeGreaterThan(42);
     // The restored app can move on like the original: promote v2.
     const promoted = await kit.request(elsewhere.principal, 'POST', `/apps/${restored.id}/promote`, {
       body: JSON.stringify({ version: 2 }),
@@ -153,6 +179,18 @@ describe('app backups', () => {
     ]);
     expect((await importBackup(slip)).status).toBe(400);
     expect((await importBackup(Buffer.from('not a backup'))).status).toBe(415);
+
+    const badData = await tampered(
+      (dir) =>
+        writeFile(
+          path.join(dir, 'datastore.jsonl'),
+          '{"key":{"kind":"Order","name":"x"},"properties":{"n":{"integerValue":"1e99"}}}\n',
+        ),
+      'datastore',
+    );
+    const refusedData = await importBackup(badData, '?name=bad-data');
+    expect(refusedData.status).toBe(400);
+    expect(((await refusedData.json()) as { detail: string }).detail).toMatch(/integerValue/);
 
     const badBundle = await tampered((dir) => writeFile(path.join(dir, 'repository.bundle'), 'not a bundle'), 'bundle');
     const noSource = await importBackup(badBundle, '?name=bad-bundle');

@@ -23,6 +23,7 @@ import { ProjectService } from '../workspace/project-service';
 import { TemplateCatalog } from '../workspace/template-catalog';
 import { AppRecords } from './app-records';
 import { ArtifactStore } from './artifact-store';
+import { DatastoreService } from '../services/datastore/datastore-service';
 import { BackupService } from './backup-service';
 import { Publisher } from './publisher';
 import { RegistryService } from './registry-service';
@@ -48,6 +49,7 @@ export interface RegistryTestKit {
   publisher: Publisher;
   registry: RegistryService;
   backups: BackupService;
+  datastore: DatastoreService;
   deployments: RegistryTestDeployments;
   api: Hono<ApiEnv>;
   /** A member of a tenant (created when new) with the roles, as a principal. */
@@ -100,6 +102,7 @@ export async function startRegistryTestKit(
     uploadRoot: path.join(dataDir, 'publish', 'uploads'),
     onDidDeleteApp: (appId) => backups.forget(appId),
   });
+  const datastore = new DatastoreService(db);
   const backups: BackupService = new BackupService({
     registry,
     records,
@@ -109,6 +112,7 @@ export async function startRegistryTestKit(
     workRoot: path.join(dataDir, 'publish', 'backups'),
     bundleRoot: path.join(dataDir, 'registry', 'sources'),
     limits: { maxBackupBytes: 16 << 20, maxArtifactBytes: TEST_LIMITS.maxProjectBytes, maxEntries: 10_000 },
+    datastore,
   });
   const principals = new Map<string, Principal>();
   const api = new Hono<ApiEnv>().basePath('/api/v1');
@@ -133,6 +137,7 @@ export async function startRegistryTestKit(
     publisher,
     registry,
     backups,
+    datastore,
     deployments,
     api,
     async member(tenantSlug, email, roles) {
