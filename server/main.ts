@@ -144,6 +144,8 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       registry: hosting.registry,
       backups: hosting.backups,
       fileGrants: hosting.fileGrants,
+      contracts: services.contracts,
+      fetchLog: services.fetchLog,
       messaging: services.messaging,
       publicUrl: config.publicUrl,
       limits: config.limits,

@@ -12,6 +12,7 @@ import type { BackupService } from '../registry/backup-service';
 import type { RegistryService } from '../registry/registry-service';
 import type { AppLoginIssuer } from '../gateway/app-login-issuer';
 import type { FileGrants } from '../farm/file-grants';
+import type { MessagingService } from '../services/messaging/messaging-service';
 import type { ApiEnv } from './api-env';
 import { requireAuth } from './auth-middleware';
 import { errorToProblem, problemResponse } from './problem';
@@ -22,11 +23,15 @@ import { gitRoutes } from './routes/git-routes';
 import { previewRoutes } from './routes/preview-routes';
 import { projectRoutes } from './routes/project-routes';
 import { tenantRoutes } from './routes/tenant-routes';
+import { contractRoutes } from './routes/contract-routes';
+import type { ServiceContracts } from '../services/service-contracts';
+import type { DbFetchLog } from '../services/urlfetch/db-fetch-log';
 import { terminalRoutes } from './routes/terminal-routes';
 import { appRoutes } from './routes/app-routes';
 import { backupRoutes } from './routes/backup-routes';
 import { farmFileRoutes } from './routes/farm-file-routes';
 import { publishRoutes } from './routes/publish-routes';
+import { messagingRoutes } from './routes/messaging-routes';
 
 /** The services the REST API is built on. */
 export interface ApiDeps {
@@ -47,6 +52,11 @@ export interface ApiDeps {
   backups: BackupService;
   /** Download grants of the kubernetes driver's pods (public route: the token is the credential). */
   fileGrants: FileGrants;
+  /** Tenants' service contracts and their apps' URL fetch log. */
+  contracts: ServiceContracts;
+  fetchLog: Pick<DbFetchLog, 'recent'>;
+  /** Projects' outboxes and users' in-platform messages. */
+  messaging: MessagingService;
   publicUrl: URL;
   limits: WorkspaceLimits;
   stagingRoot: string;
@@ -70,6 +80,10 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', requireAuth(deps.sessions, deps.publicUrl));
   api.route('/', sessionRoutes(authDeps));
   api.route('/', tenantRoutes({ identity: deps.identity, maxJsonBytes }));
+  api.route(
+    '/',
+    contractRoutes({ identity: deps.identity, contracts: deps.contracts, fetchLog: deps.fetchLog, maxJsonBytes }),
+  );
   api.route(
     '/',
     projectRoutes({
@@ -99,6 +113,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', publishRoutes({ registry: deps.registry, maxJsonBytes }));
   api.route('/', appRoutes({ registry: deps.registry, maxJsonBytes }));
   api.route('/', backupRoutes({ backups: deps.backups }));
+  api.route('/', messagingRoutes({ messaging: deps.messaging }));
 
   api.notFound((c) => problemResponse(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`));
   api.onError((error) => errorToProblem(error, deps.log));

@@ -91,6 +91,17 @@ export const platformRequests = {
       z.object({ selector: z.string(), attribute: z.string().optional(), all: z.boolean().optional() }),
     ),
   }),
+  'messaging/mail': z.object({
+    to: z.array(z.string()).meta({ description: '1–50 plain addresses (name@example.com)' }),
+    subject: z.string().meta({ description: 'One line, at most 200 characters' }),
+    text: z.string().meta({ description: 'At most 1 MiB' }),
+    html: z.string().optional().meta({ description: 'At most 1 MiB' }),
+  }),
+  'messaging/message': z.object({
+    user: z.string().meta({ description: "A user id of the app's tenant" }),
+    subject: z.string().meta({ description: 'One line, at most 200 characters' }),
+    body: z.string().meta({ description: 'At most 64 KiB' }),
+  }),
 } as const;
 
 const userSchema = z
@@ -118,7 +129,38 @@ export const platformResponses = {
     finalUrl: z.string(),
     fields: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()])),
   }),
+  'messaging/mail': z.object({ id: z.string(), via: z.enum(['smtp', 'outbox']) }),
+  'messaging/message': z.object({ id: z.string() }),
 } as const;
 
 /** A JSON operation's name, `<service>/<operation>`. */
 export type PlatformOperation = keyof typeof platformRequests;
+
+/** A tenant's contract for the platform services, as operators set it and members read it. */
+export const serviceContractSchema = z.strictObject({
+  services: z.array(z.string()).max(20),
+  urlPolicy: z.strictObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
+});
+
+/** A tenant's contract. */
+export interface ServiceContractDto {
+  services: PlatformServiceName[];
+  urlPolicy: { allow?: string[]; deny?: string[] };
+}
+
+/** One URL fetch attempt of a tenant's app, for its audit view. */
+export interface UrlFetchLogEntryDto {
+  at: string;
+  appId: string;
+  environment: 'preview' | 'production';
+  userId?: string;
+  method: string;
+  url: string;
+  finalUrl?: string;
+  status?: number;
+  bytesIn: number;
+  bytesOut: number;
+  ms: number;
+  outcome: 'ok' | 'refused' | 'failed';
+  reason?: string;
+}

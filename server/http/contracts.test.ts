@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContractDto, UrlFetchLogEntryDto } from '../protocol/platform-services';
+import { InstanceTokens } from '../services/instance-tokens';
+import { memberOfNewTenant } from '../test-support/fixtures';
+import { testDialects } from '../test-support/test-databases';
+import { startTestPlatform, TEST_ADMIN, type TestPlatform } from '../test-support/test-platform';
+
+describe.each(testDialects())('service contracts and the URL fetch log on %s', (dialect) => {
+  let env: TestPlatform;
+  beforeAll(async () => {
+    env = await startTestPlatform({ dialect });
+  });
+  afterAll(() => env.close());
+
+  it('lets operators set a contract that members read and the services obey', async () => {
+    const operator = await env.login(TEST_ADMIN.email, TEST_ADMIN.password);
+    const { client: developer, tenant } = await memberOfNewTenant(env, 'contracted', ['developer']);
+    expect(await developer.json<ServiceContractDto>('GET', `/tenants/${tenant.id}/contract`)).toMatchObject({
+      services: expect.arrayContaining(['datastore', 'urlfetch']) as unknown,
+    });
+    const set = await operator.put(
+      `/tenants/${tenant.id}/contract`,
+      JSON.stringify({ services: ['urlfetch'], urlPolicy: { deny: ['*.blocked.example'] } }),
+      'application/json',
+    );
+    expect(set.status).toBe(200);
+    expect(await developer.json<ServiceContractDto>('GET', `/tenants/${tenant.id}/contract`)).toEqual({
+      services: ['urlfetch'],
+      urlPolicy: { deny: ['*.blocked.example'] },
+    });
+    // Only operators change contracts; bad service names and patterns are refused clearly.
+    const denied = await developer.put(
+      `/tenants/${tenant.id}/contract`,
+      JSON.stringify({ services: ['datastore'] }),
+      'application/json',
+    );
+    expect(denied.status).toBe(403);
+    const unknown = await operator.put(
+      `/tenants/${tenant.id}/contract`,
+      JSON.stringify({ services: ['datastore', 'teleport'] }),
+      'application/json',
+    );
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { detail: string }).detail).toContain('teleport');
+    const outsider = (await memberOfNewTenant(env, 'outsider', ['developer'])).client;
+    expect((await outsider.request('GET', `/tenants/${tenant.id}/contract`)).status).toBe(404);
+
+    // The services obey at once: a fetch to a denied domain is refused and shows in the log.
+    const tokens = new InstanceTokens(path.join(env.platform.config.dataDir, 'services', 'tokens.key'));
+    const token = await tokens.issue({
+      scope: { tenantId: tenant.id, appId: 'app-1', environment: 'production' },
+      instanceId: 'i-1',
+    });
+    const answer = await env.platform.services.app.request('/_platform/v1/urlfetch/fetch', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://www.blocked.example/secret' }),
+    });
+    expect(answer.status).toBe(403);
+    const log = await developer.json<UrlFetchLogEntryDto[]>('GET', `/tenants/${tenant.id}/urlfetch-log`);
+    expect(log[0]).toMatchObject({
+      appId: 'app-1',
+      environment: 'production',
+      url: 'https://www.blocked.example/secret',
+      outcome: 'refused',
+    });
+    expect(log[0]?.reason).toContain('blocked.example');
+    expect((await outsider.request('GET', `/tenants/${tenant.id}/urlfetch-log`)).status).toBe(404);
+  });
+});
