@@ -94,9 +94,13 @@ export function prepareEntities(input: unknown, path: string): PreparedEntity[] 
   return prepared;
 }
 
-/** Completes a prepared entity with its encoded key. */
+/** Completes a prepared entity with its encoded key, leaving out index entries too large to store. */
 export function storable(entity: PreparedEntity, key: DatastoreKey): StorableEntity {
-  return { ...entity, key, keySort: encodeKey(key) };
+  const keySort = encodeKey(key);
+  const room = datastoreLimits.indexEntryBytes - keySort.length;
+  const fits = (entry: IndexEntry) => entry.sortValue.length + Buffer.byteLength(entry.property) <= room;
+  const index = entity.index.every(fits) ? entity.index : entity.index.filter(fits);
+  return { ...entity, key, keySort, index };
 }
 
 function addIndexEntries(index: IndexEntry[], property: string, value: DatastoreValue): void {

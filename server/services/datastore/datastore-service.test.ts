@@ -93,6 +93,24 @@ describe.each(testDialects())('DatastoreService on %s', (dialect) => {
     });
   });
 
+  it('stores entities with the longest names and keys, leaving index entries over 2300 bytes out', async () => {
+    const { datastore } = await openDatastore(dialect);
+    const long = (count: number, from: number) =>
+      Array.from({ length: count }, (_, index) => String.fromCodePoint(from + index)).join('');
+    const kind = 'K'.repeat(100);
+    const key = { kind, name: long(500, 0x10000) };
+    const property = long(500, 0x20000);
+    const reference = { keyValue: { kind, name: long(500, 0x30000) } };
+    const { keys } = await datastore.put(scope, [
+      { key, properties: { [property]: reference, short: v.str('s'.repeat(150)) } },
+    ]);
+    expect((await datastore.get(scope, keys)).found[0]!.properties[property]).toEqual(reference);
+    const byShort = await datastore.query(scope, { kind, filters: [{ property: 'short', op: '>', value: v.str('') }] });
+    expect(byShort.entities.map((entity) => entity.key)).toEqual([key]);
+    const byLong = await datastore.query(scope, { kind, filters: [{ property, op: '=', value: reference }] });
+    expect(byLong.entities).toEqual([]);
+  });
+
   it('allocates ids above explicit and imported ids, per scope and kind', async () => {
     const { datastore } = await openDatastore(dialect);
     await datastore.put(scope, [{ key: { kind: 'Task', id: '41' }, properties: {} }]);

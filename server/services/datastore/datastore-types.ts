@@ -119,6 +119,11 @@ export const datastoreLimits = {
   indexEntriesPerEntity: 20_000,
   /** Strings and bytes longer than this (UTF-8 bytes) are stored but not indexed. */
   indexedValueBytes: 1500,
+  /**
+   * An index entry (property name, encoded value and encoded key, in bytes) larger than this is
+   * not stored: PostgreSQL refuses b-tree rows over 2704 bytes, and the scope columns need room.
+   */
+  indexEntryBytes: 2300,
   kindChars: 100,
   keyNameChars: 500,
   filtersPerQuery: 20,
