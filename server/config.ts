@@ -21,6 +21,21 @@ export interface PlatformConfig {
   gateway: GatewayConfig;
   /** How app instances are run; see {@link FarmConfig}. */
   farm: FarmConfig;
+  /** Mail apps send through the messaging service; see {@link MailConfig}. */
+  mail: MailConfig;
+}
+
+/** Outgoing mail of the messaging service. */
+export interface MailConfig {
+  /**
+   * The SMTP server (SLIPWAY_SMTP_URL): `smtp://user:password@host:587` (STARTTLS when offered)
+   * or `smtps://user:password@host:465`. Unset: mail stays in the built-in outbox the IDE shows.
+   */
+  smtpUrl: URL | undefined;
+  /** The From of every mail (SLIPWAY_MAIL_FROM, default `Slipway <noreply@<public host>>`). */
+  from: string;
+  /** Mails one app may send per hour and environment (SLIPWAY_MAIL_PER_HOUR, default 100). */
+  perHour: number;
 }
 
 /** The gateway's data plane (nginx) and the public address of published apps. */
@@ -128,6 +143,21 @@ export function readConfig(
     gitAllowPrivateHosts: env.SLIPWAY_GIT_ALLOW_PRIVATE_HOSTS === '1',
     gateway: readGatewayConfig(env),
     farm: readFarmConfig(env, port),
+    mail: readMailConfig(env, publicUrl),
+  };
+}
+
+function readMailConfig(env: Readonly<Record<string, string | undefined>>, publicUrl: URL): MailConfig {
+  const smtpUrl = env.SLIPWAY_SMTP_URL ? parseUrl('SLIPWAY_SMTP_URL', env.SLIPWAY_SMTP_URL) : undefined;
+  if (smtpUrl && smtpUrl.protocol !== 'smtp:' && smtpUrl.protocol !== 'smtps:')
+    throw new Error(`SLIPWAY_SMTP_URL must start with smtp:// or smtps://, got ${smtpUrl.protocol}//`);
+  const perHour = Number(env.SLIPWAY_MAIL_PER_HOUR ?? '100');
+  if (!Number.isInteger(perHour) || perHour < 1)
+    throw new Error(`SLIPWAY_MAIL_PER_HOUR must be a whole number of at least 1, got "${env.SLIPWAY_MAIL_PER_HOUR}"`);
+  return {
+    smtpUrl,
+    from: env.SLIPWAY_MAIL_FROM || `Slipway <noreply@${publicUrl.hostname}>`,
+    perHour,
   };
 }
 
@@ -183,6 +213,15 @@ function parseKubePods(name: string, text: string): KubePods {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || rest.length > 0)
     throw new Error(`${name} must be <namespace>:<key>=<value>,…, got "${text}"`);
   return { namespace, labels };
+}
+
+/** A URL from the environment; the error does not repeat it (it may hold a password). */
+function parseUrl(name: string, text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new Error(`${name} is not a valid URL`);
+  }
 }
 
 function parsePort(text: string): number {

@@ -19,6 +19,8 @@ import { DatastoreService } from './services/datastore/datastore-service';
 import type { DatastoreIndex } from './services/datastore/datastore-types';
 import { ImageService } from './services/images/image-service';
 import { InstanceTokens } from './services/instance-tokens';
+import { MessagingService } from './services/messaging/messaging-service';
+import { SmtpMailTransport } from './services/messaging/smtp-mail-transport';
 import { ServiceContracts } from './services/service-contracts';
 import type { ServiceScope } from './services/service-scope';
 import { SocketServicesAttachment, type ServicesAttachment } from './services/services-attachment';
@@ -30,7 +32,7 @@ import type { ProjectService } from './workspace/project-service';
 export interface ServicesHostingDeps {
   db: Kysely<Database>;
   identity: IdentityService;
-  projects: Pick<ProjectService, 'dirOf'>;
+  projects: Pick<ProjectService, 'dirOf' | 'open'>;
   log: Logger;
 }
 
@@ -43,6 +45,8 @@ export interface ServicesHosting {
   contracts: ServiceContracts;
   fetchLog: DbFetchLog;
   datastore: DatastoreService;
+  /** Mail and in-platform messages; the IDE reads the outbox and users their messages through it. */
+  messaging: MessagingService;
 }
 
 /** Builds the platform services and serves them on the services socket every sandbox sees. */
@@ -58,6 +62,15 @@ export async function startServicesHosting(
   const contracts = new ServiceContracts(db);
   const fetchLog = new DbFetchLog(db);
   const datastore = new DatastoreService(db, { indexesFor: declaredIndexes(db, deps.projects) });
+  const messaging = new MessagingService({
+    db,
+    identity: deps.identity,
+    projects: deps.projects,
+    transport: config.mail.smtpUrl ? owner.add(new SmtpMailTransport(config.mail.smtpUrl)) : undefined,
+    from: config.mail.from,
+    mailsPerHour: config.mail.perHour,
+    warn: (message) => log.warn(message),
+  });
   const app = createPlatformServicesApp({
     tokens,
     contracts,
@@ -66,10 +79,18 @@ export async function startServicesHosting(
     datastore,
     images: owner.add(new ImageService({ log })),
     fetcher: new UrlFetcher({ log: fetchLog, logger: log }),
+    messaging,
     log: (message, error) => log.error(message, error),
   });
   const socket = owner.add(await ServicesSocketServer.listen(path.join(config.dataDir, 'run', 'services'), app));
-  return { attachment: new SocketServicesAttachment(tokens, socket.dir), app, contracts, fetchLog, datastore };
+  return {
+    attachment: new SocketServicesAttachment(tokens, socket.dir),
+    app,
+    contracts,
+    fetchLog,
+    datastore,
+    messaging,
+  };
 }
 
 /**
