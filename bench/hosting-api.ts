@@ -56,6 +56,11 @@ export class HostingApi {
     await this.call('PUT', path, JSON.stringify({ ...manifest, ...changes }, null, 2), false);
   }
 
+  /** Saves a project file (PUT files/content), as the editor does. */
+  async writeFile(projectId: string, filePath: string, text: string): Promise<void> {
+    await this.call('PUT', `/projects/${projectId}/files/content?path=${encodeURIComponent(filePath)}`, text, false);
+  }
+
   /** POST /projects/:id/publish, reading the NDJSON stream line by line as it arrives. */
   async publish(projectId: string, message: string): Promise<PublishRun> {
     const startedAt = performance.now();

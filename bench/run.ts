@@ -8,7 +8,9 @@ import { launchChromium } from './ide-browser';
 import { describeMachine, describeToolchains, loadAverage } from './machine-info';
 import { measureEditorLoad } from './measure-editor-load';
 import { measureFileSave } from './measure-file-save';
+import { measureDatastoreThroughSdks } from './measure-datastore-sdk';
 import { measureHosting } from './measure-hosting';
+import { measureUrlFetchOverhead } from './measure-urlfetch';
 import { measureIdeJavaScript } from './measure-ide-javascript';
 import { measurePreview } from './measure-preview';
 import { measureSessionMemory } from './measure-session-memory';
@@ -84,6 +86,20 @@ const SECTIONS: BenchSection[] = [
       'and the p99 ratio against plain nginx on the same instance. Load by autocannon in the bench process, on ' +
       'the same 2 cores as everything else. See bench/README.md.',
     measure: ({ platform, session }) => measureHosting(session, platform, step),
+  },
+  {
+    issue: 5,
+    title: 'Issue 5 — SDK and platform services',
+    referenceColumn: 'Reference',
+    conventions:
+      'Datastore rates are sequential calls from one app thread inside a sealed production instance, timed there; ' +
+      'medians of 3 rounds. URL fetch times are p50 of 400 requests in the bench process. See bench/README.md.',
+    async measure({ platform, session }) {
+      const outcomes = [await measureDatastoreThroughSdks(session, platform, step)];
+      step('URL fetch overhead');
+      outcomes.push(await measureUrlFetchOverhead());
+      return outcomes;
+    },
   },
 ];
 
