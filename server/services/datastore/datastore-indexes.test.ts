@@ -39,7 +39,7 @@ describe('parseDatastoreIndexes', () => {
     ['datastore not an object', { datastore: [] }, /datastore must be an object/],
     ['indexes not an array', { datastore: { indexes: {} } }, /datastore\.indexes must be an array/],
     ['a bad kind', index([{ name: 'a' }, { name: 'b' }], 'no kind'), /indexes\[0\]\.kind: .*not a valid kind/],
-    ['one property', index([{ name: 'a' }]), /at least two properties/],
+    ['no properties', index([]), /properties must list the properties/],
     [
       'a bad direction',
       index([{ name: 'a' }, { name: 'b', direction: 'down' }]),

@@ -41,8 +41,9 @@ function parseIndex(input: unknown, path: string): DatastoreIndex {
   onlyMembers(input, ['kind', 'properties'], path);
   const kind = parseKind(input.kind, `${path}.kind`);
   const properties = input.properties;
-  if (!Array.isArray(properties) || properties.length < 2) {
-    throw invalidInput(`${path}.properties must list at least two properties (queries on one property need no index)`);
+  // One property is allowed (slipway.json's schema allows it), though such queries need no index.
+  if (!Array.isArray(properties) || properties.length < 1) {
+    throw invalidInput(`${path}.properties must list the properties, e.g. [{"name": "done"}, {"name": "due"}]`);
   }
   const parsed = properties.map((property, position) => {
     const at = `${path}.properties[${position}]`;
