@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /** Kysely table types. Timestamps are ISO-8601 text and flags are 0/1 so both dialects agree. */
 export interface TenantsTable {
   id: string;
@@ -144,9 +142,6 @@ export interface InstancesTable {
 export interface Database {
   service_contracts: ServiceContractsTable;
   urlfetch_log: UrlFetchLogTable;
-  push_messages: PushMessagesTable;
-  tasks: TasksTable;
-  cron_cursors: CronCursorsTable;
   mail_outbox: MailOutboxTable;
   user_messages: UserMessagesTable;
   tenants: TenantsTable;
@@ -342,56 +337,4 @@ export interface UserMessagesTable {
   body: string;
   created_at: string;
   read_at: string | null;
-}
-
-/** A call of an app's own path the platform makes later (a push-queue task or a cron run). */
-export interface TasksTable {
-  id: string;
-  tenant_id: string;
-  /** The app's id in production, the project's in preview. */
-  app_id: string;
-  environment: string;
-  queue: string;
-  method: string;
-  path: string;
-  /** The JSON body, or null when the task has none. */
-  payload: string | null;
-  /** pending | running | done | dead */
-  state: string;
-  /** Attempts started so far (a claim counts one). */
-  attempts: number;
-  max_attempts: number;
-  /** When a pending task is due. */
-  next_run_at: string;
-  /** The dispatcher running the task, and when its claim lapses (then any dispatcher may retry it). */
-  lease_owner: string | null;
-  lease_expires_at: string | null;
-  last_error: string | null;
-  /** `cron <path> <minute>` for cron runs (unique per app and environment), else null. */
-  dedupe_key: string | null;
-  created_at: string;
-  /** When it completed or went to the dead letters. */
-  finished_at: string | null;
-}
-
-/** Where the cron scheduler stopped: the last minute whose runs were enqueued. */
-export interface CronCursorsTable {
-  name: string;
-  last_minute: string;
-}
-
-/** A push message kept for a user with no open page, until a page acknowledges it or it expires. */
-export interface PushMessagesTable {
-  /** The delivery order, assigned by the database (int64; PostgreSQL returns it as text). */
-  seq: Generated<number | string>;
-  /** What pages see and dedupe by. */
-  id: string;
-  tenant_id: string;
-  app_id: string;
-  environment: string;
-  user_id: string;
-  /** The message, JSON text. */
-  body: string;
-  sent_at: string;
-  expires_at: string;
 }
