@@ -10,7 +10,14 @@ import { InstanceTokens } from './instance-tokens';
 // services socket (a fresh app per SDK: the datastore cases expect an empty datastore).
 
 /** The case files of the services the platform serves so far. */
-const SERVED_CASE_FILES = ['datastore.json', 'users.json', 'urlfetch.json'];
+const SERVED_CASE_FILES = [
+  'datastore.json',
+  'users.json',
+  'urlfetch.json',
+  'push.json',
+  'messaging.json',
+  'tasks.json',
+];
 
 let env: TestPlatform;
 let tokens: InstanceTokens;
