@@ -8,6 +8,7 @@ import type { FileEntry, SavedFileDto, UploadResultDto } from '@/server/protocol
 import type { TerminalInfo } from '@/server/protocol/terminal';
 import type { LogEntryDto, PreviewLinkDto, PreviewStatusDto } from '@/server/protocol/preview';
 import type { AppDto, AppVersionDto, InstanceDto, PublishEvent } from '@/server/protocol/apps';
+import type { OutboxMailDetailDto, OutboxPageDto, UserMessagesPageDto } from '@/server/protocol/messaging';
 import { readNdjson } from '@/server/protocol/ndjson';
 
 export { ApiError, errorMessage } from './api-error';
@@ -232,5 +233,18 @@ export const api = {
       if (!response.body) throw new Error('The server answered the publish without a body.');
       yield* readNdjson<PublishEvent>(response.body);
     },
+  },
+  outbox: {
+    /** The mail the project's previews and its published app sent, newest first. */
+    list: (projectId: string, cursor?: string) =>
+      send<OutboxPageDto>('GET', `/projects/${enc(projectId)}/outbox`, { query: { cursor } }),
+    /** One mail with its text and HTML. */
+    get: (projectId: string, mailId: string) =>
+      send<OutboxMailDetailDto>('GET', `/projects/${enc(projectId)}/outbox/${enc(mailId)}`),
+  },
+  messages: {
+    /** The signed-in user's in-platform messages from apps, newest first. */
+    list: (cursor?: string) => send<UserMessagesPageDto>('GET', '/messages', { query: { cursor } }),
+    markRead: (messageId: string) => send<void>('POST', `/messages/${enc(messageId)}/read`),
   },
 };
