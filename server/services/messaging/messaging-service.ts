@@ -81,6 +81,7 @@ export class MessagingService {
       return id;
     });
     if (!transport) return { id, via };
+    const appName = await this.appNameOf(scope);
     try {
       const { messageId } = await transport.send({
         from: this.deps.from,
@@ -91,7 +92,7 @@ export class MessagingService {
         html: request.html,
         headers: {
           'X-Slipway-App': scope.appId,
-          'X-Slipway-App-Name': await this.appNameOf(scope),
+          'X-Slipway-App-Name': appName,
           'X-Slipway-Environment': scope.environment,
           'X-Slipway-Mail-Id': id,
           // RFC 3834: automatic mail; well-behaved autoresponders do not answer it.
