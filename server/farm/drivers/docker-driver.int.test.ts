@@ -1,9 +1,13 @@
-import { chmod, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverExit } from '../driver';
+import { SERVICES_SOCKET_NAME } from '../../protocol/platform-services';
+import { InstanceTokens } from '../../services/instance-tokens';
+import { SocketServicesAttachment } from '../../services/services-attachment';
 import { DockerDriver } from './docker-driver';
 import {
   TEST_DOCKER_SOCKET,
@@ -60,6 +64,37 @@ describe.skipIf(!TEST_DOCKER_SOCKET)('DockerDriver on Podman', () => {
       expect(await driver.list()).toContain(instance.handle);
     } finally {
       await driver.stop(instance.handle, 1_000);
+    }
+  });
+
+  it('lets the app reach the platform services socket through the SDK, with its token', async () => {
+    const request = await probeAppRequest('wsgi-services');
+    const servicesDir = path.join(request.layout.dataDir, '..', 'services');
+    await mkdir(servicesDir, { recursive: true });
+    const seen: string[] = [];
+    // A stand-in for the services socket: this test is about the container reaching it.
+    const services = createHttpServer((incoming, answer) => {
+      seen.push(`${incoming.url ?? ''} ${incoming.headers.authorization ?? ''}`);
+      answer.writeHead(200, { 'content-type': 'application/json' });
+      answer.end(JSON.stringify({ users: [{ id: 'u1', name: 'Ana', email: 'a@x.test', roles: [] }] }));
+    });
+    await new Promise<void>((resolve) => services.listen(path.join(servicesDir, SERVICES_SOCKET_NAME), resolve));
+    await chmod(path.join(servicesDir, SERVICES_SOCKET_NAME), 0o666);
+    const tokens = new InstanceTokens(path.join(request.layout.dataDir, '..', 'tokens.key'));
+    const grant = {
+      scope: { tenantId: 't', appId: 'app-probe', environment: 'production' as const },
+      instanceId: 'i1',
+    };
+    const spec = await new SocketServicesAttachment(tokens, servicesDir).attach(request.spec, grant);
+    const instance = await driver.start({ ...request, spec });
+    try {
+      const socket = instance.endpoint.kind === 'unix' ? instance.endpoint.path : '';
+      await waitUntilAnswers(socket);
+      expect(await getOverSocket(socket, '/services')).toEqual({ status: 200, text: '["Ana"]' });
+      expect(seen).toEqual([`/_platform/v1/users/list Bearer ${spec.env.SLIPWAY_SERVICES_TOKEN ?? ''}`]);
+    } finally {
+      await driver.stop(instance.handle, 0);
+      await new Promise<void>((resolve) => services.close(() => resolve()));
     }
   });
 

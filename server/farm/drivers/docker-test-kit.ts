@@ -37,6 +37,9 @@ def app(environ, start_response):
             body = 'connected'
         except OSError as error:
             body = 'failed: %s' % error
+    elif route == '/services':
+        import slipway
+        body = json.dumps([user.name for user in slipway.users.list()])
     elif route == '/write':
         target = os.path.join(os.environ['SLIPWAY_APP_DATA_DIR'], 'written.txt')
         with open(target, 'w') as handle:
