@@ -113,5 +113,10 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // Scripts the server sends to browsers as they are (server/http/push/push-client.js): plain JavaScript.
+    files: ['server/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   prettier,
 );

@@ -28,6 +28,8 @@ import type { Gateway } from './gateway/gateway';
 import type { Deployments } from './farm/deployments';
 import { startServicesHosting, type ServicesHosting } from './services-hosting';
 import type { PlatformEnv } from './http/platform/platform-env';
+import type { PushEndpoint } from './http/push/push-endpoint';
+import { PUSH_BASE } from './protocol/push';
 import { startAppHosting } from './app-hosting';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
 import { writeSandboxIdentityFiles } from './workspace/sandbox';
@@ -167,7 +169,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     const server = options.listen
       ? await listen(
           config,
-          { api, platformServices: services.app, sockets, previewProxy, web: options.web },
+          { api, platformServices: services.app, push: services.push, sockets, previewProxy, web: options.web },
           log,
           owner,
         )
@@ -184,6 +186,8 @@ interface Roles {
   api: Hono<ApiEnv>;
   /** `/_platform/v1` for instances that cannot share the services socket (Kubernetes pods). */
   platformServices: Hono<PlatformEnv>;
+  /** Push for app pages: the client script and the socket, authenticated by channel tokens (not sessions). */
+  push: PushEndpoint;
   sockets: WebSocketRouter;
   previewProxy: PreviewProxy;
   web: boolean;
@@ -193,6 +197,7 @@ async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: 
   const { sockets, previewProxy } = roles;
   const apiListener = getRequestListener(roles.api.fetch);
   const platformListener = getRequestListener(roles.platformServices.fetch);
+  const pushListener = getRequestListener(roles.push.app.fetch);
   const webHandler = roles.web ? await startNext(config, owner) : undefined;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     // Preview origins are told apart by host name, before anything of the IDE's origin.
@@ -201,11 +206,14 @@ async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: 
     const url = request.url ?? '/';
     if (url === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     if (url.startsWith('/_platform/')) return void platformListener(request, response);
+    if (url.startsWith(`${PUSH_BASE}/`)) return void pushListener(request, response);
     if (url.startsWith('/api/') || !webHandler) return void apiListener(request, response);
     void webHandler(request, response);
   });
   server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
     const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+    // App pages' push sockets carry a channel token instead of a session (see PushEndpoint).
+    if (roles.push.owns(pathname)) return void roles.push.handleUpgrade(request, socket, head);
     if (sockets.owns(pathname)) return void sockets.handleUpgrade(request, socket, head);
     // Next's dev server attaches its own upgrade listener for HMR; anything else is ours to end.
     if (!(config.dev && pathname.startsWith('/_next/'))) socket.destroy();
@@ -216,15 +224,15 @@ async function listen(config: PlatformConfig, roles: Roles, log: Logger, owner: 
     server.listen(config.port, config.host, () => resolve());
   });
   owner.add(
-    toDisposable(
-      () =>
-        new Promise<void>((resolve) => {
-          // Upgraded sockets keep server.close() waiting: end them first.
-          sockets.dispose();
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    ),
+    toDisposable(async () => {
+      // Upgraded sockets keep server.close() waiting: end them first.
+      sockets.dispose();
+      await roles.push.closeConnections();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }),
   );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

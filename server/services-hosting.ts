@@ -11,6 +11,8 @@ import { gatewayLayout } from './gateway/gateway';
 import { IdentitySigner } from './gateway/identity-signer';
 import type { PlatformEnv } from './http/platform/platform-env';
 import { createPlatformServicesApp } from './http/platform/platform-services-app';
+import { loadPushClientScript, pushUrlsOf } from './http/push/push-client-script';
+import { PushEndpoint } from './http/push/push-endpoint';
 import { ServicesSocketServer } from './http/platform/services-socket-server';
 import type { IdentityService } from './identity/identity-service';
 import { appManifestFileName } from './protocol/app-manifest';
@@ -19,6 +21,10 @@ import { DatastoreService } from './services/datastore/datastore-service';
 import type { DatastoreIndex } from './services/datastore/datastore-types';
 import { ImageService } from './services/images/image-service';
 import { InstanceTokens } from './services/instance-tokens';
+import { PushChannelTokens } from './services/push/push-channel-tokens';
+import { PushHub } from './services/push/push-hub';
+import { PushMessageStore } from './services/push/push-message-store';
+import { PushService } from './services/push/push-service';
 import { MessagingService } from './services/messaging/messaging-service';
 import { SmtpMailTransport } from './services/messaging/smtp-mail-transport';
 import { ServiceContracts } from './services/service-contracts';
@@ -45,6 +51,8 @@ export interface ServicesHosting {
   contracts: ServiceContracts;
   fetchLog: DbFetchLog;
   datastore: DatastoreService;
+  /** Push for app pages on the platform's own origin: the client script and the socket. */
+  push: PushEndpoint;
   /** Mail and in-platform messages; the IDE reads the outbox and users their messages through it. */
   messaging: MessagingService;
 }
@@ -71,6 +79,27 @@ export async function startServicesHosting(
     mailsPerHour: config.mail.perHour,
     warn: (message) => log.warn(message),
   });
+  const pushStore = new PushMessageStore(db);
+  const pushHub = owner.add(new PushHub({ queue: pushStore, log }));
+  const pushUrls = pushUrlsOf(config.publicUrl);
+  const push = owner.add(
+    new PushService({
+      tokens: new PushChannelTokens(path.join(config.dataDir, 'services', 'push.key')),
+      store: pushStore,
+      hub: pushHub,
+      clientScriptUrl: pushUrls.clientScript,
+      log,
+    }),
+  );
+  const pushEndpoint = owner.add(
+    new PushEndpoint({
+      push,
+      hub: pushHub,
+      contracts,
+      clientScript: await loadPushClientScript(pushUrls.socket),
+      log,
+    }),
+  );
   const app = createPlatformServicesApp({
     tokens,
     contracts,
@@ -79,6 +108,7 @@ export async function startServicesHosting(
     datastore,
     images: owner.add(new ImageService({ log })),
     fetcher: new UrlFetcher({ log: fetchLog, logger: log }),
+    push,
     messaging,
     log: (message, error) => log.error(message, error),
   });
@@ -90,6 +120,7 @@ export async function startServicesHosting(
     fetchLog,
     datastore,
     messaging,
+    push: pushEndpoint,
   };
 }
 

@@ -9,6 +9,7 @@ import * as apps from './migrations/003-apps';
 import * as gateway from './migrations/004-gateway';
 import * as datastore from './migrations/005-datastore';
 import * as serviceContracts from './migrations/006-service-contracts';
+import * as push from './migrations/007-push';
 import * as messaging from './migrations/008-messaging';
 import type { Database } from './schema';
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-gateway': gateway,
   '005-datastore': datastore,
   '006-service-contracts': serviceContracts,
+  '007-push': push,
   '008-messaging': messaging,
 };
 

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely table types. Timestamps are ISO-8601 text and flags are 0/1 so both dialects agree. */
 export interface TenantsTable {
   id: string;
@@ -142,6 +144,7 @@ export interface InstancesTable {
 export interface Database {
   service_contracts: ServiceContractsTable;
   urlfetch_log: UrlFetchLogTable;
+  push_messages: PushMessagesTable;
   mail_outbox: MailOutboxTable;
   user_messages: UserMessagesTable;
   tenants: TenantsTable;
@@ -337,4 +340,20 @@ export interface UserMessagesTable {
   body: string;
   created_at: string;
   read_at: string | null;
+}
+
+/** A push message kept for a user with no open page, until a page acknowledges it or it expires. */
+export interface PushMessagesTable {
+  /** The delivery order, assigned by the database (int64; PostgreSQL returns it as text). */
+  seq: Generated<number | string>;
+  /** What pages see and dedupe by. */
+  id: string;
+  tenant_id: string;
+  app_id: string;
+  environment: string;
+  user_id: string;
+  /** The message, JSON text. */
+  body: string;
+  sent_at: string;
+  expires_at: string;
 }

@@ -75,6 +75,27 @@ export const platformRequests = {
   }),
   'users/current': z.object({}),
   'users/list': z.object({ role: z.string().optional() }),
+  'push/channel': z
+    .object({
+      user: z.string().optional().meta({ description: "A user id: the channel of that user's pages" }),
+      topic: z.string().optional().meta({ description: 'A topic, [a-z0-9._-]{1,100}: every page subscribed to it' }),
+    })
+    .meta({ description: 'Exactly one of user and topic' }),
+  'push/send': z
+    .object({
+      user: z.string().optional(),
+      topic: z.string().optional(),
+      message: z
+        .unknown()
+        .refine((value) => value !== undefined, 'required: any JSON value')
+        .meta({ description: 'Any JSON value, at most 64 KiB as JSON' }),
+      ttlSeconds: z
+        .number()
+        .int()
+        .optional()
+        .meta({ description: 'How long a message for a user with no open page is kept: 1–604800 s, default 86400' }),
+    })
+    .meta({ description: 'Exactly one of user and topic' }),
   'urlfetch/fetch': z.object({
     url: z.string(),
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).optional(),
@@ -117,6 +138,15 @@ export const platformResponses = {
   'datastore/commit': z.object({ keys: z.array(keySchema), versions: z.array(z.string()) }),
   'users/current': z.object({ user: userSchema.nullable() }),
   'users/list': z.object({ users: z.array(userSchema) }),
+  'push/channel': z.object({
+    channel: z.string().meta({ description: 'user:<id> or topic:<name>' }),
+    token: z.string().meta({ description: "The page's credential for the push socket (valid 24 h)" }),
+    clientScript: z.string().meta({ description: 'The absolute URL of the client script' }),
+  }),
+  'push/send': z.object({
+    delivered: z.number().int().meta({ description: 'Open pages the message was written to' }),
+    queued: z.number().int().meta({ description: 'Messages kept for a user with no open page (0 for topics)' }),
+  }),
   'urlfetch/fetch': z.object({
     status: z.number().int(),
     headers: z.record(z.string(), z.string()),

@@ -4,6 +4,7 @@ import { PLATFORM_SERVICES_BASE } from '../../protocol/platform-services';
 import type { DatastoreService } from '../../services/datastore/datastore-service';
 import type { ImageService } from '../../services/images/image-service';
 import type { InstanceTokens } from '../../services/instance-tokens';
+import type { PushService } from '../../services/push/push-service';
 import type { MessagingService } from '../../services/messaging/messaging-service';
 import type { ServiceContracts } from '../../services/service-contracts';
 import type { UrlFetcher } from '../../services/urlfetch/url-fetcher';
@@ -13,6 +14,7 @@ import type { PlatformEnv } from './platform-env';
 import { platformOpenApi } from './platform-openapi';
 import { datastoreRoutes } from './routes/datastore-routes';
 import { imagesRoutes } from './routes/images-routes';
+import { pushRoutes } from './routes/push-routes';
 import { messagingRoutes } from './routes/messaging-routes';
 import { urlFetchRoutes } from './routes/urlfetch-routes';
 import { usersRoutes } from './routes/users-routes';
@@ -27,6 +29,7 @@ export interface PlatformServicesDeps {
   datastore: DatastoreService;
   images: ImageService;
   fetcher: UrlFetcher;
+  push: Pick<PushService, 'channel' | 'send'>;
   messaging: Pick<MessagingService, 'mail' | 'message'>;
   log: (message: string, error?: unknown) => void;
 }
@@ -48,9 +51,11 @@ export function createPlatformServicesApp(deps: PlatformServicesDeps): Hono<Plat
   app.use('/images/*', gate('images'));
   app.use('/users/*', gate('users'));
   app.use('/urlfetch/*', gate('urlfetch'));
+  app.use('/push/*', gate('push'));
   app.use('/messaging/*', gate('messaging'));
   app.route('/', datastoreRoutes({ datastore: deps.datastore, maxJsonBytes: MAX_JSON_BYTES }));
   app.route('/', imagesRoutes({ images: deps.images }));
+  app.route('/', pushRoutes({ push: deps.push }));
   app.route('/', usersRoutes({ identity: deps.identity, maxJsonBytes: MAX_JSON_BYTES }));
   app.route('/', urlFetchRoutes({ fetcher: deps.fetcher, contracts: deps.contracts, maxJsonBytes: MAX_JSON_BYTES }));
   app.route('/', messagingRoutes({ messaging: deps.messaging, maxJsonBytes: MAX_JSON_BYTES }));
