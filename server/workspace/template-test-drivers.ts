@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect } from 'vitest';
 import type { AppManifest } from '../protocol/app-manifest';
+import { PYTHON_SDK_DIR } from '../toolchain/python/gunicorn-launch';
 import {
   filesUnder,
   firstLineMatching,
@@ -226,6 +227,11 @@ for line in sys.stdin:
     protocol.flush()
 `;
 
+/** What the platform gives every Python app: its data folder, and the Slipway SDK on the path (no services here). */
+function pythonPlatformEnv(dataDir: string): Record<string, string> {
+  return { SLIPWAY_APP_DATA_DIR: dataDir, PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: PYTHON_SDK_DIR };
+}
+
 /** Loads a WSGI app in a Python process and sends each request through wsgiref.validate. */
 export async function startWsgiHarness(
   appDir: string,
@@ -240,7 +246,7 @@ export async function startWsgiHarness(
   const start = (): void => {
     harness = startProcess(python, ['-W', 'error', harnessPath, appDir, manifest.entry], {
       cwd: appDir,
-      env: { ...manifest.env, SLIPWAY_APP_DATA_DIR: dataDir, PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...manifest.env, ...pythonPlatformEnv(dataDir) },
     });
     replies = createInterface({ input: harness.stdout! })[Symbol.asyncIterator]();
   };
@@ -294,7 +300,7 @@ export async function getFromGunicorn(
     gunicorn,
     ['--bind', `unix:${socketPath}`, '--workers', '1', '--chdir', appDir, manifest.entry],
     {
-      env: { ...manifest.env, SLIPWAY_APP_DATA_DIR: dataDir, PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...manifest.env, ...pythonPlatformEnv(dataDir) },
     },
   );
   try {

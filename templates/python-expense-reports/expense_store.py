@@ -1,46 +1,31 @@
-"""Stores expense reports in SQLite and their receipt photos as files, both in one data folder."""
+"""Stores expenses and their receipt photos in the Slipway datastore.
 
-import os
-import secrets
-import sqlite3
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from pathlib import Path
+Two kinds of entities:
 
-# Only image formats that browsers show and that cannot carry scripts are accepted; the type is
-# read from the file's first bytes, never taken from the upload's claimed type or name.
-# (WebP is checked on its own: its signature has the file size in the middle.)
-RECEIPT_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-)
+  Expense       one expense: spent_on (a UTC datetime: midnight of the day), amount_cents (int),
+                category, description, status, submitter_id and submitter_name (None when
+                nobody was signed in), created_at, and, when it has a receipt: receipt_name (the
+                file name the phone sent) and the keys of its receipt_photo and receipt_thumbnail
+  ReceiptImage  one JPEG: data (bytes), content_type, width, height; keyed by a random name
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS expense (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    spent_on      TEXT    NOT NULL,
-    amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
-    category      TEXT    NOT NULL,
-    description   TEXT    NOT NULL,
-    receipt_file  TEXT,
-    receipt_type  TEXT,
-    receipt_name  TEXT,
-    created_at    TEXT    NOT NULL
-)
+Photos are separate entities so that listing expenses does not load them. Their keys are
+random names made here, so one put writes an expense and its images together, or none of them.
+
+"My expenses" filters by submitter_id and sorts by spent_on: a query on two properties, which
+needs the composite index declared in slipway.json under "datastore".
 """
 
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
 
-@dataclass(frozen=True)
-class Receipt:
-    """A receipt photo about to be saved."""
+from slipway.datastore import Entity, Key
 
-    data: bytes
-    content_type: str
-    extension: str
-    original_name: str
+EXPENSE_KIND = "Expense"
+IMAGE_KIND = "ReceiptImage"
+PAGE_SIZE = 50
+# The datastore's numeric ids run from 1 to 2**63 - 1; anything else in a URL is no expense.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -52,117 +37,112 @@ class Expense:
     amount_cents: int
     category: str
     description: str
-    receipt_file: str | None
-    receipt_type: str | None
+    status: str
+    submitter_id: str | None
+    submitter_name: str | None
     receipt_name: str | None
-    created_at: str
+    receipt_photo: Key | None
+    receipt_thumbnail: Key | None
+
+    @property
+    def has_receipt(self):
+        return self.receipt_photo is not None
 
 
-def receipt_from_upload(data, original_name):
-    """A Receipt if the bytes are a JPEG, PNG, GIF or WebP image, else None."""
-    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-    if webp:
-        return Receipt(data, "image/webp", ".webp", original_name)
-    for signature, content_type, extension in RECEIPT_SIGNATURES:
-        if data.startswith(signature):
-            return Receipt(data, content_type, extension, original_name)
-    return None
+@dataclass(frozen=True)
+class StoredImage:
+    """A receipt image as stored: JPEG bytes and their content type."""
+
+    data: bytes
+    content_type: str
 
 
 class ExpenseStore:
-    """All expenses of this app. Safe to share between threads: each call opens its own connection."""
+    """All expenses of this app, in the datastore it is given (`slipway.datastore` on Slipway)."""
 
-    def __init__(self, data_dir):
-        self.data_dir = Path(data_dir)
-        self.receipts_dir = self.data_dir / "receipts"
-        self.receipts_dir.mkdir(parents=True, exist_ok=True)
-        self.database_path = self.data_dir / "expenses.sqlite3"
-        with self._connection() as connection:
-            # WAL lets readers continue while a request writes.
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute(SCHEMA)
+    def __init__(self, datastore):
+        self.datastore = datastore
 
-    def list(self):
-        """All expenses, most recent first."""
-        with self._connection() as connection:
-            rows = connection.execute("SELECT * FROM expense ORDER BY spent_on DESC, id DESC").fetchall()
-        return [_expense_from_row(row) for row in rows]
+    def list(self, submitter_id=None, cursor=None):
+        """One page of expenses, the latest spent first: (expenses, cursor of the next page or None).
+
+        With `submitter_id`, only that user's expenses. `cursor` continues a previous page.
+        """
+        query = self.datastore.query(EXPENSE_KIND)
+        if submitter_id is not None:
+            query = query.filter("submitter_id", "=", submitter_id)
+        # Expenses of the same day come newest first: ties are broken by key, in the sort's direction.
+        query = query.order("spent_on", descending=True).limit(PAGE_SIZE).start_cursor(cursor)
+        page = query.fetch()
+        return [_expense_from_entity(entity) for entity in page], page.cursor
 
     def get(self, expense_id):
         """The expense with this id, or None."""
-        with self._connection() as connection:
-            row = connection.execute("SELECT * FROM expense WHERE id = ?", (expense_id,)).fetchone()
-        return _expense_from_row(row) if row else None
+        if not 1 <= expense_id <= MAX_ID:
+            return None
+        entity = self.datastore.get(Key(EXPENSE_KIND, expense_id))
+        return _expense_from_entity(entity) if entity is not None else None
 
-    def create(self, spent_on, amount_cents, category, description, receipt=None):
-        """Saves a new expense (and its receipt photo) and returns it."""
-        receipt_file = self._save_receipt(receipt) if receipt else None
-        try:
-            with self._connection() as connection:
-                cursor = connection.execute(
-                    "INSERT INTO expense (spent_on, amount_cents, category, description,"
-                    " receipt_file, receipt_type, receipt_name, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        spent_on.isoformat(), amount_cents, category, description, receipt_file,
-                        receipt.content_type if receipt else None,
-                        receipt.original_name if receipt else None,
-                        datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    ),
-                )
-                expense_id = cursor.lastrowid
-        except BaseException:
-            if receipt_file:
-                (self.receipts_dir / receipt_file).unlink(missing_ok=True)
-            raise
-        return self.get(expense_id)
+    def create(self, spent_on, amount_cents, category, description, submitter=None, receipt=None):
+        """Saves a new expense, and its receipt photos (receipt_photos.ReceiptPhotos) if given.
 
-    def delete(self, expense_id):
-        """Deletes an expense and its photo; returns False if there was no such expense."""
-        expense = self.get(expense_id)
-        if expense is None:
-            return False
-        with self._connection() as connection:
-            connection.execute("DELETE FROM expense WHERE id = ?", (expense_id,))
-        if expense.receipt_file:
-            (self.receipts_dir / expense.receipt_file).unlink(missing_ok=True)
-        return True
+        `submitter` is the signed-in slipway.users.User, or None.
+        """
+        expense = Entity(Key(EXPENSE_KIND), {
+            "spent_on": datetime.combine(spent_on, time(), tzinfo=timezone.utc),
+            "amount_cents": amount_cents,
+            "category": category,
+            "description": description,
+            "status": "submitted",
+            "submitter_id": submitter.id if submitter else None,
+            "submitter_name": (submitter.name or submitter.email) if submitter else None,
+            "created_at": datetime.now(timezone.utc),
+            "receipt_name": None,
+            "receipt_photo": None,
+            "receipt_thumbnail": None,
+        })
+        entities = [expense]
+        if receipt is not None:
+            photo, thumbnail = _image_entity(receipt.photo), _image_entity(receipt.thumbnail)
+            expense.update(receipt_name=receipt.original_name, receipt_photo=photo.key,
+                           receipt_thumbnail=thumbnail.key)
+            entities += [photo, thumbnail]
+        # One call: the expense gets its id, and everything is written or nothing is.
+        self.datastore.put_multi(entities)
+        return _expense_from_entity(expense)
 
-    def receipt_path(self, expense):
-        """Where the expense's photo is stored, or None if it has none."""
-        return self.receipts_dir / expense.receipt_file if expense.receipt_file else None
+    def delete(self, expense):
+        """Deletes an expense and its receipt photos."""
+        keys = [Key(EXPENSE_KIND, expense.id)]
+        keys += [key for key in (expense.receipt_photo, expense.receipt_thumbnail) if key is not None]
+        self.datastore.delete_multi(keys)
 
-    def _save_receipt(self, receipt):
-        # A random name: nothing the user typed ever becomes part of a path.
-        file_name = secrets.token_hex(16) + receipt.extension
-        target = self.receipts_dir / file_name
-        temporary = target.with_suffix(".part")
-        # Write a temporary file and rename it, so a photo is either complete or absent.
-        with open(temporary, "wb") as file:
-            file.write(receipt.data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-        return file_name
-
-    @contextmanager
-    def _connection(self):
-        """A connection that commits on success, rolls back on error, and is always closed."""
-        with closing(sqlite3.connect(self.database_path, timeout=10)) as connection:
-            connection.row_factory = sqlite3.Row
-            with connection:
-                yield connection
+    def image(self, key):
+        """The stored receipt image with this key, or None."""
+        entity = self.datastore.get(key)
+        return StoredImage(entity["data"], entity["content_type"]) if entity is not None else None
 
 
-def _expense_from_row(row):
+def _image_entity(image):
+    return Entity(Key(IMAGE_KIND, secrets.token_hex(16)), {
+        "data": image.data,
+        "content_type": image.content_type,
+        "width": image.width,
+        "height": image.height,
+    })
+
+
+def _expense_from_entity(entity):
     return Expense(
-        id=row["id"],
-        spent_on=date.fromisoformat(row["spent_on"]),
-        amount_cents=row["amount_cents"],
-        category=row["category"],
-        description=row["description"],
-        receipt_file=row["receipt_file"],
-        receipt_type=row["receipt_type"],
-        receipt_name=row["receipt_name"],
-        created_at=row["created_at"],
+        id=entity.key.id,
+        spent_on=entity["spent_on"].date(),
+        amount_cents=entity["amount_cents"],
+        category=entity["category"],
+        description=entity["description"],
+        status=entity.get("status", "submitted"),
+        submitter_id=entity.get("submitter_id"),
+        submitter_name=entity.get("submitter_name"),
+        receipt_name=entity.get("receipt_name"),
+        receipt_photo=entity.get("receipt_photo"),
+        receipt_thumbnail=entity.get("receipt_thumbnail"),
     )

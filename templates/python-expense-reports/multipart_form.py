@@ -16,6 +16,8 @@ MAX_FIELD_BYTES = 10_000
 MAX_PARTS = 20
 READ_CHUNK_BYTES = 64 * 1024
 MAX_FILENAME_LENGTH = 100
+# Past this, a body too large is not read to its end (the gateway refuses bodies over 50 MB).
+MAX_DISCARD_BYTES = 64 * 1024 * 1024
 
 
 class FormError(ValueError):
@@ -72,9 +74,10 @@ def _read_body(environ, max_body_bytes):
         raise FormError("invalid Content-Length") from None
     if length < 0:
         raise FormError("invalid Content-Length")
-    if length > max_body_bytes:
-        raise BodyTooLarge(f"the form is larger than {max_body_bytes} bytes")
     stream = environ["wsgi.input"]
+    if length > max_body_bytes:
+        _discard(stream, length)
+        raise BodyTooLarge(f"the form is larger than {max_body_bytes} bytes")
     chunks = []
     remaining = length
     while remaining > 0:
@@ -84,6 +87,20 @@ def _read_body(environ, max_body_bytes):
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
+
+
+def _discard(stream, length):
+    """Reads and drops a body too large to use, so that the browser gets the answer.
+
+    A proxy in front of the app (Slipway's gateway) is still sending the body; if the app
+    answered and closed the connection first, the proxy would report an error instead.
+    """
+    remaining = min(length, MAX_DISCARD_BYTES)
+    while remaining > 0:
+        chunk = stream.read(min(remaining, READ_CHUNK_BYTES))
+        if not chunk:
+            break
+        remaining -= len(chunk)
 
 
 def _parse_urlencoded(body):

@@ -177,10 +177,11 @@ describe('python-expense-reports, two workers', () => {
     await twoWorkers.dispose();
   });
 
-  it('serves its pages, writing its database to the data folder', async () => {
+  it('serves its pages; without the platform services (none here) the list says why it is empty', async () => {
     const list = await app.get('/');
     expect(list.status).toBe(200);
     expect(list.text).toContain('<h1>Expenses</h1>');
+    expect(list.text).toContain('which it can only reach when it runs on Slipway');
     expect((await app.get('/expenses/new')).text).toContain('<h1>New expense</h1>');
     expect((await app.get('/static/style.css')).status).toBe(200);
   });
