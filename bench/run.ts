@@ -10,6 +10,7 @@ import { measureEditorLoad } from './measure-editor-load';
 import { measureFileSave } from './measure-file-save';
 import { measureDatastoreThroughSdks } from './measure-datastore-sdk';
 import { measureHosting } from './measure-hosting';
+import { measurePushFanout } from './measure-push-fanout';
 import { measureUrlFetchOverhead } from './measure-urlfetch';
 import { measureIdeJavaScript } from './measure-ide-javascript';
 import { measurePreview } from './measure-preview';
@@ -93,11 +94,14 @@ const SECTIONS: BenchSection[] = [
     referenceColumn: 'Reference',
     conventions:
       'Datastore rates are sequential calls from one app thread inside a sealed production instance, timed there; ' +
-      'medians of 3 rounds. URL fetch times are p50 of 400 requests in the bench process. See bench/README.md.',
+      'medians of 3 rounds. URL fetch times are p50 of 400 requests in the bench process. Push fan-out is from ' +
+      'the send call to the last of 1,000 WebSocket clients (in the bench process) receiving it. See bench/README.md.',
     async measure({ platform, session }) {
       const outcomes = [await measureDatastoreThroughSdks(session, platform, step)];
       step('URL fetch overhead');
       outcomes.push(await measureUrlFetchOverhead());
+      step('push fan-out to 1,000 channels');
+      outcomes.push(await measurePushFanout(platform, session));
       return outcomes;
     },
   },
