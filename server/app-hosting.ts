@@ -13,6 +13,7 @@ import { AppSessions } from './gateway/app-sessions';
 import { Gateway, gatewayLayout } from './gateway/gateway';
 import { IdentitySigner } from './gateway/identity-signer';
 import { LateAppWaker } from './gateway/late-app-waker';
+import type { AppWaker } from './farm/routing';
 import type { IdentityService } from './identity/identity-service';
 import { AppRecords } from './registry/app-records';
 import { ArtifactStore } from './registry/artifact-store';
@@ -49,6 +50,8 @@ export interface AppHosting {
   gateway: Gateway | undefined;
   /** Verifies the download links the kubernetes driver hands its pods (`GET /farm/files/:token`). */
   fileGrants: FileGrants;
+  /** Wakes an app's active version and answers a ready instance (tasks call instances directly). */
+  waker: AppWaker;
 }
 
 /**
@@ -130,7 +133,14 @@ export async function startAppHosting(
   const { registry, backups } = await startRegistry(config, deps, options.deployments ?? farm, owner);
   late.registry = registry;
   await farm.start(await registry.activeVersions());
-  return { registry, backups, appLogin: new AppLoginIssuer(db, appSessions, originOf), gateway, fileGrants };
+  return {
+    registry,
+    backups,
+    appLogin: new AppLoginIssuer(db, appSessions, originOf),
+    gateway,
+    fileGrants,
+    waker: farm,
+  };
 }
 
 async function startRegistry(

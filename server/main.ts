@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { previewOriginOf, readConfig, type PlatformConfig } from './config';
+import { appOriginOf, previewOriginOf, readConfig, type PlatformConfig } from './config';
 import { DisposableStore, toDisposable } from './core/disposable';
 import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
@@ -31,6 +31,7 @@ import type { PlatformEnv } from './http/platform/platform-env';
 import type { PushEndpoint } from './http/push/push-endpoint';
 import { PUSH_BASE } from './protocol/push';
 import { startAppHosting } from './app-hosting';
+import { InstanceTaskTargets } from './services/tasks/instance-task-targets';
 import { createToolchains, type ToolchainRegistry } from './toolchain/toolchains';
 import { writeSandboxIdentityFiles } from './workspace/sandbox';
 import { ProjectService } from './workspace/project-service';
@@ -130,6 +131,14 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       },
       { gateway: options.gateway ?? false, ...(options.deployments ? { deployments: options.deployments } : {}) },
       owner,
+    );
+    services.startTasks(
+      new InstanceTaskTargets({
+        db,
+        waker: hosting.waker,
+        previews,
+        appOriginOf: (app, tenant) => appOriginOf(config, app, tenant),
+      }),
     );
 
     const api = createApiApp({

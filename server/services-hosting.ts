@@ -8,7 +8,7 @@ import { invalidInput } from './core/errors';
 import type { Logger } from './core/logger';
 import type { Database } from './db/schema';
 import { gatewayLayout } from './gateway/gateway';
-import { IdentitySigner } from './gateway/identity-signer';
+import { IDENTITY_PUBLIC_KEY_ENV, IdentitySigner } from './gateway/identity-signer';
 import type { PlatformEnv } from './http/platform/platform-env';
 import { createPlatformServicesApp } from './http/platform/platform-services-app';
 import { loadPushClientScript, pushUrlsOf } from './http/push/push-client-script';
@@ -30,6 +30,10 @@ import { SmtpMailTransport } from './services/messaging/smtp-mail-transport';
 import { ServiceContracts } from './services/service-contracts';
 import type { ServiceScope } from './services/service-scope';
 import { SocketServicesAttachment, type ServicesAttachment } from './services/services-attachment';
+import { CronScheduler } from './services/tasks/cron-scheduler';
+import { TaskDispatcher } from './services/tasks/task-dispatcher';
+import { TaskQueue } from './services/tasks/task-queue';
+import type { TaskTargets } from './services/tasks/task-targets';
 import { DbFetchLog } from './services/urlfetch/db-fetch-log';
 import { UrlFetcher } from './services/urlfetch/url-fetcher';
 import type { ProjectService } from './workspace/project-service';
@@ -55,6 +59,13 @@ export interface ServicesHosting {
   push: PushEndpoint;
   /** Mail and in-platform messages; the IDE reads the outbox and users their messages through it. */
   messaging: MessagingService;
+  /** The apps' task queues (enqueue, dead letters). */
+  tasks: TaskQueue;
+  /**
+   * Starts delivering tasks and running cron once instances can be reached: the composition root
+   * calls it after the previews and the farm exist (both owned before the dispatcher, so it stops first).
+   */
+  startTasks(targets: TaskTargets): void;
 }
 
 /** Builds the platform services and serves them on the services socket every sandbox sees. */
@@ -100,6 +111,7 @@ export async function startServicesHosting(
       log,
     }),
   );
+  const tasks = owner.add(new TaskQueue(db));
   const app = createPlatformServicesApp({
     tokens,
     contracts,
@@ -110,17 +122,36 @@ export async function startServicesHosting(
     fetcher: new UrlFetcher({ log: fetchLog, logger: log }),
     push,
     messaging,
+    tasks,
     log: (message, error) => log.error(message, error),
   });
   const socket = owner.add(await ServicesSocketServer.listen(path.join(config.dataDir, 'run', 'services'), app));
   return {
-    attachment: new SocketServicesAttachment(tokens, socket.dir),
+    // Previews get the key too: apps verify identity and task signatures with it.
+    attachment: new SocketServicesAttachment(tokens, socket.dir, { [IDENTITY_PUBLIC_KEY_ENV]: signer.publicKeyBase64 }),
     app,
     contracts,
     fetchLog,
     datastore,
     messaging,
     push: pushEndpoint,
+    tasks,
+    startTasks: (targets) => {
+      const dispatcher = owner.add(
+        new TaskDispatcher({
+          store: tasks.store,
+          targets,
+          sign: (text) => signer.sign(text),
+          log,
+          onDidEnqueue: tasks.onDidEnqueue,
+        }),
+      );
+      const cron = owner.add(
+        new CronScheduler({ db, queue: tasks, servicesOf: (tenantId) => contracts.servicesOf(tenantId), log }),
+      );
+      dispatcher.start();
+      cron.start();
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import * as datastore from './migrations/005-datastore';
 import * as serviceContracts from './migrations/006-service-contracts';
 import * as push from './migrations/007-push';
 import * as messaging from './migrations/008-messaging';
+import * as tasks from './migrations/009-tasks';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-service-contracts': serviceContracts,
   '007-push': push,
   '008-messaging': messaging,
+  '009-tasks': tasks,
 };
 
 /** Opens the database and brings its schema up to date. */

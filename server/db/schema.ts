@@ -145,6 +145,8 @@ export interface Database {
   service_contracts: ServiceContractsTable;
   urlfetch_log: UrlFetchLogTable;
   push_messages: PushMessagesTable;
+  tasks: TasksTable;
+  cron_cursors: CronCursorsTable;
   mail_outbox: MailOutboxTable;
   user_messages: UserMessagesTable;
   tenants: TenantsTable;
@@ -340,6 +342,42 @@ export interface UserMessagesTable {
   body: string;
   created_at: string;
   read_at: string | null;
+}
+
+/** A call of an app's own path the platform makes later (a push-queue task or a cron run). */
+export interface TasksTable {
+  id: string;
+  tenant_id: string;
+  /** The app's id in production, the project's in preview. */
+  app_id: string;
+  environment: string;
+  queue: string;
+  method: string;
+  path: string;
+  /** The JSON body, or null when the task has none. */
+  payload: string | null;
+  /** pending | running | done | dead */
+  state: string;
+  /** Attempts started so far (a claim counts one). */
+  attempts: number;
+  max_attempts: number;
+  /** When a pending task is due. */
+  next_run_at: string;
+  /** The dispatcher running the task, and when its claim lapses (then any dispatcher may retry it). */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  /** `cron <path> <minute>` for cron runs (unique per app and environment), else null. */
+  dedupe_key: string | null;
+  created_at: string;
+  /** When it completed or went to the dead letters. */
+  finished_at: string | null;
+}
+
+/** Where the cron scheduler stopped: the last minute whose runs were enqueued. */
+export interface CronCursorsTable {
+  name: string;
+  last_minute: string;
 }
 
 /** A push message kept for a user with no open page, until a page acknowledges it or it expires. */

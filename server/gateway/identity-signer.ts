@@ -53,6 +53,11 @@ export class IdentitySigner {
     return new IdentitySigner(privateKey, publicDer.toString('base64'));
   }
 
+  /** Signs another platform statement with the same key (task calls); base64url. */
+  sign(text: string): string {
+    return sign(null, Buffer.from(text), this.privateKey).toString('base64url');
+  }
+
   headersFor(identity: VerifiedIdentity, at: number = Date.now()): IdentityHeaderValues {
     const values = {
       'X-Slipway-User-Id': identity.userId,

@@ -32,6 +32,11 @@ export class PreviewService implements Disposable {
     return this.sessions.get(projectId);
   }
 
+  /** Projects whose preview instance is serving now (tasks are delivered to them). */
+  running(): string[] {
+    return [...this.sessions.values()].flatMap((session) => (session.socketPath ? [session.target.projectId] : []));
+  }
+
   status(projectId: string): PreviewStatusDto {
     return (
       this.sessions.get(projectId)?.status() ?? {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { appServiceNames } from './app-manifest';
+import { tasksRequests, tasksResponses } from './tasks';
 
 /** The base path of the platform services an instance calls (docs/platform-services.md). */
 export const PLATFORM_SERVICES_BASE = '/_platform/v1';
@@ -123,6 +124,7 @@ export const platformRequests = {
     subject: z.string().meta({ description: 'One line, at most 200 characters' }),
     body: z.string().meta({ description: 'At most 64 KiB' }),
   }),
+  ...tasksRequests,
 } as const;
 
 const userSchema = z
@@ -161,6 +163,7 @@ export const platformResponses = {
   }),
   'messaging/mail': z.object({ id: z.string(), via: z.enum(['smtp', 'outbox']) }),
   'messaging/message': z.object({ id: z.string() }),
+  ...tasksResponses,
 } as const;
 
 /** A JSON operation's name, `<service>/<operation>`. */

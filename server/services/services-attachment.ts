@@ -19,6 +19,8 @@ export class SocketServicesAttachment implements ServicesAttachment {
   constructor(
     private readonly tokens: InstanceTokens,
     private readonly hostDir: string,
+    /** Platform variables every attached instance gets (the identity public key). */
+    private readonly env: Readonly<Record<string, string>> = {},
   ) {}
 
   async attach(spec: LaunchSpec, grant: InstanceGrant): Promise<LaunchSpec> {
@@ -27,6 +29,7 @@ export class SocketServicesAttachment implements ServicesAttachment {
       ...spec,
       env: {
         ...spec.env,
+        ...this.env,
         [SERVICES_ENV.socket]: path.posix.join(SANDBOX_SERVICES_DIR, SERVICES_SOCKET_NAME),
         [SERVICES_ENV.token]: token,
         [SERVICES_ENV.appId]: grant.scope.appId,

@@ -7,6 +7,7 @@ import type { InstanceTokens } from '../../services/instance-tokens';
 import type { PushService } from '../../services/push/push-service';
 import type { MessagingService } from '../../services/messaging/messaging-service';
 import type { ServiceContracts } from '../../services/service-contracts';
+import type { TaskQueue } from '../../services/tasks/task-queue';
 import type { UrlFetcher } from '../../services/urlfetch/url-fetcher';
 import { errorToProblem, problemResponse } from '../problem';
 import { authenticateInstance, requireService } from './platform-auth';
@@ -14,6 +15,7 @@ import type { PlatformEnv } from './platform-env';
 import { platformOpenApi } from './platform-openapi';
 import { datastoreRoutes } from './routes/datastore-routes';
 import { imagesRoutes } from './routes/images-routes';
+import { tasksRoutes } from './routes/tasks-routes';
 import { pushRoutes } from './routes/push-routes';
 import { messagingRoutes } from './routes/messaging-routes';
 import { urlFetchRoutes } from './routes/urlfetch-routes';
@@ -31,6 +33,7 @@ export interface PlatformServicesDeps {
   fetcher: UrlFetcher;
   push: Pick<PushService, 'channel' | 'send'>;
   messaging: Pick<MessagingService, 'mail' | 'message'>;
+  tasks: Pick<TaskQueue, 'enqueue' | 'deadLetters' | 'retry'>;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -51,6 +54,7 @@ export function createPlatformServicesApp(deps: PlatformServicesDeps): Hono<Plat
   app.use('/images/*', gate('images'));
   app.use('/users/*', gate('users'));
   app.use('/urlfetch/*', gate('urlfetch'));
+  app.use('/tasks/*', gate('tasks'));
   app.use('/push/*', gate('push'));
   app.use('/messaging/*', gate('messaging'));
   app.route('/', datastoreRoutes({ datastore: deps.datastore, maxJsonBytes: MAX_JSON_BYTES }));
@@ -59,6 +63,7 @@ export function createPlatformServicesApp(deps: PlatformServicesDeps): Hono<Plat
   app.route('/', usersRoutes({ identity: deps.identity, maxJsonBytes: MAX_JSON_BYTES }));
   app.route('/', urlFetchRoutes({ fetcher: deps.fetcher, contracts: deps.contracts, maxJsonBytes: MAX_JSON_BYTES }));
   app.route('/', messagingRoutes({ messaging: deps.messaging, maxJsonBytes: MAX_JSON_BYTES }));
+  app.route('/', tasksRoutes({ tasks: deps.tasks, maxJsonBytes: MAX_JSON_BYTES }));
   app.notFound((c) =>
     problemResponse(
       404,

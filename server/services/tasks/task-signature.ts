@@ -1,0 +1,48 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { TASK_HEADERS, TASK_SIGNATURE_CONTEXT } from '../../protocol/tasks';
+
+/** Signs text with the gateway's Ed25519 key; answers the signature in base64url. */
+export type TaskSigner = (text: string) => string;
+
+/** What a task call's signature covers (docs/platform-services.md, Tasks): the SDKs rebuild it. */
+export function taskSignedText(appId: string, taskId: string, attempt: number | string, time: number | string): string {
+  return [TASK_SIGNATURE_CONTEXT, appId, taskId, String(attempt), String(time)].join('\n');
+}
+
+/** The headers of one attempt of a task: id, attempt, queue, time (Unix seconds) and signature. */
+export function signedTaskHeaders(
+  sign: TaskSigner,
+  task: { appId: string; id: string; attempt: number; queue: string },
+  now: number,
+): Record<string, string> {
+  const time = Math.floor(now / 1000);
+  return {
+    [TASK_HEADERS.id]: task.id,
+    [TASK_HEADERS.attempt]: String(task.attempt),
+    [TASK_HEADERS.queue]: task.queue,
+    [TASK_HEADERS.time]: String(time),
+    [TASK_HEADERS.signature]: sign(taskSignedText(task.appId, task.id, task.attempt, time)),
+  };
+}
+
+/**
+ * Checks a task call's headers as an app should before acting on it (tests, and the reference for
+ * the SDKs): the signature over the values as sent, and a time within `maxAgeSeconds` of `now`.
+ */
+export function verifyTaskHeaders(
+  publicKeyBase64: string,
+  appId: string,
+  headers: Record<string, string | string[] | undefined>,
+  freshness?: { now: number; maxAgeSeconds: number },
+): boolean {
+  const get = (name: string) => {
+    const value = headers[name.toLowerCase()];
+    return typeof value === 'string' ? value : '';
+  };
+  const [id, attempt, time] = [get(TASK_HEADERS.id), get(TASK_HEADERS.attempt), get(TASK_HEADERS.time)];
+  const signature = Buffer.from(get(TASK_HEADERS.signature), 'base64url');
+  if (!id || !attempt || !/^\d+$/.test(time) || signature.length === 0) return false;
+  if (freshness && !(Math.abs(freshness.now / 1000 - Number(time)) <= freshness.maxAgeSeconds)) return false;
+  const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
+  return verify(null, Buffer.from(taskSignedText(appId, id, attempt, time)), key, signature);
+}
