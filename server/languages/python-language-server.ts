@@ -3,7 +3,7 @@ import type { Disposable } from '../core/disposable';
 import { DomainError } from '../core/errors';
 import { Emitter, type Event } from '../core/event';
 import type { Logger } from '../core/logger';
-import { DEBIAN_PYTHON } from '../toolchain/python/gunicorn-launch';
+import { DEBIAN_PYTHON, PYTHON_SDK_FOR_CHECKS } from '../toolchain/python/gunicorn-launch';
 import { findPyrightPackage, PYRIGHT_SANDBOX_DIR } from '../toolchain/python/pyright-runner';
 import { BWRAP_PATH, buildSandboxArgs, isSandboxAvailable, type SandboxIdentityFiles } from '../workspace/sandbox';
 import { ContentLengthDecoder, frameMessage } from './lsp-framing';
@@ -60,7 +60,11 @@ export class PythonLanguageServer implements Disposable {
       network: 'none',
       newSession: true,
       command: [NODE_PATH, ...NODE_FLAGS, `${PYRIGHT_SANDBOX_DIR}/langserver.index.js`, '--stdio'],
-      binds: [{ host: options.pyrightDir, sandbox: PYRIGHT_SANDBOX_DIR, writable: false }],
+      binds: [
+        { host: options.pyrightDir, sandbox: PYRIGHT_SANDBOX_DIR, writable: false },
+        ...PYTHON_SDK_FOR_CHECKS.binds,
+      ],
+      env: PYTHON_SDK_FOR_CHECKS.env,
       tmpSizeBytes: 64 * 1024 * 1024,
       limits: { openFiles: 4096 },
       ...(options.identityFiles ? { identityFiles: options.identityFiles } : {}),

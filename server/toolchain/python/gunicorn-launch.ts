@@ -14,6 +14,14 @@ export const PYTHON_RUNTIME_DIR = fileURLToPath(new URL('./runtime', import.meta
 export const PYTHON_SDK_SANDBOX_DIR = '/opt/slipway/sdk-python';
 /** The SDK's package folder in the repository (sdk/python). */
 export const PYTHON_SDK_DIR = fileURLToPath(new URL('../../../sdk/python', import.meta.url));
+/**
+ * What pyright (the checker and the language server) needs to see `import slipway` as the
+ * instances do: the SDK bound read-only, on the interpreter's path.
+ */
+export const PYTHON_SDK_FOR_CHECKS = {
+  binds: [{ host: PYTHON_SDK_DIR, sandbox: PYTHON_SDK_SANDBOX_DIR, writable: false }],
+  env: { PYTHONPATH: PYTHON_SDK_SANDBOX_DIR },
+} as const;
 /** The instance's HTTP socket, inside the sandbox. */
 export const PYTHON_SOCKET_PATH = `${INSTANCE_PATHS.sockets}/app.sock`;
 

@@ -6,7 +6,7 @@ import type { Disposable } from '../../core/disposable';
 import { DomainError } from '../../core/errors';
 import type { DiagnosticDto } from '../../protocol/preview';
 import { INSTANCE_PATHS } from '../../runtime/instance-process';
-import { DEBIAN_PYTHON } from './gunicorn-launch';
+import { DEBIAN_PYTHON, PYTHON_SDK_FOR_CHECKS } from './gunicorn-launch';
 import { exitOf, killSandboxed, spawnSandboxed } from './sandboxed-process';
 import { SerialQueue } from './serial-queue';
 
@@ -102,7 +102,8 @@ export class PyrightRunner implements Disposable {
     const child = spawnSandboxed({
       projectDir,
       command: [NODE_PATH, `${PYRIGHT_SANDBOX_DIR}/index.js`, '--outputjson', '--pythonpath', DEBIAN_PYTHON],
-      binds: [{ host: pyrightDir, sandbox: PYRIGHT_SANDBOX_DIR, writable: false }],
+      ...PYTHON_SDK_FOR_CHECKS,
+      binds: [{ host: pyrightDir, sandbox: PYRIGHT_SANDBOX_DIR, writable: false }, ...PYTHON_SDK_FOR_CHECKS.binds],
     });
     this.running.add(child);
     const stop = (): void => killSandboxed(child);

@@ -232,6 +232,20 @@ describe('type checks (pyright)', () => {
     );
   });
 
+  it('sees the Slipway SDK as instances do: `import slipway` resolves, a wrong call is caught', async () => {
+    await writeFile(
+      path.join(app.layout.projectDir, 'store.py'),
+      'import slipway\nfrom slipway.datastore import Key\n\n\ndef load():\n    return slipway.datastore.get(Key("Task", "a"), 1, 2, 3)\n',
+    );
+    const diagnostics = await toolchain.checkTypes({
+      projectDir: app.layout.projectDir,
+      signal: new AbortController().signal,
+    });
+    const inStore = diagnostics.filter((diagnostic) => diagnostic.file === 'store.py');
+    expect(inStore.filter((diagnostic) => diagnostic.code === 'reportMissingImports')).toEqual([]);
+    expect(inStore).toContainEqual(expect.objectContaining({ line: 6, code: 'reportCallIssue' }));
+  });
+
   it('stops a check when it is aborted, leaving no process', async () => {
     const before = new Set(await descendantsOf(process.pid));
     const controller = new AbortController();
