@@ -75,6 +75,8 @@ describe('gateway routing through a real nginx', () => {
         'x-slipway-user-id': 'admin',
         'x-slipway-user-roles': 'manager',
         'x-slipway-identity-signature': 'forged',
+        'x-slipway-task-id': 't-forged',
+        'x-slipway-task-signature': 'forged',
         'x-forwarded-for': '10.9.9.9',
         'keep-alive': 'timeout=5',
         te: 'trailers',
@@ -91,6 +93,8 @@ describe('gateway routing through a real nginx', () => {
       'x-slipway-user-id',
       'x-slipway-user-roles',
       'x-slipway-identity-signature',
+      'x-slipway-task-id',
+      'x-slipway-task-signature',
       'keep-alive',
       'te',
     ]) {

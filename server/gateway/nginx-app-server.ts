@@ -1,6 +1,7 @@
 import type { InstanceEndpoint } from '../farm/driver';
 import type { AppRoute } from '../farm/routing';
 import { STATIC_PAGES } from './gateway-pages';
+import { TASK_HEADERS } from '../protocol/tasks';
 import { IDENTITY_HEADERS } from './identity-headers';
 import { APP_SESSION_COOKIE, listenAddress, type NginxConfigOptions } from './nginx-config';
 
@@ -124,6 +125,8 @@ function appProxy(route: AppRoute, options: NginxConfigOptions, guarded: boolean
     'proxy_set_header X-Slipway-App-Id $slipway_app_id;',
     'proxy_set_header X-Slipway-Intent "";',
     `proxy_hide_header ${VERSION_HEADER};`,
+    // Task calls come from the platform straight to instances, never through the gateway.
+    ...Object.values(TASK_HEADERS).map((name) => `proxy_set_header ${name} "";`),
     ...IDENTITY_HEADERS.map((header) => `proxy_set_header ${header.name} ${guarded ? header.variable : '""'};`),
     // Only idempotent requests are retried: nginx never re-sends POST/PATCH/LOCK once sent.
     'proxy_next_upstream error timeout;',

@@ -54,6 +54,8 @@ describe('renderNginxConfig', () => {
     expect(text).not.toContain('b-2-v1');
     expect(text).toContain('"version":"$upstream_http_x_slipway_version"');
     expect(text.match(/proxy_hide_header X-Slipway-Version;/g)).toHaveLength(2);
+    // Clients cannot pose as the platform's task calls.
+    expect(text.match(/proxy_set_header X-Slipway-Task-Signature "";/g)).toHaveLength(2);
   });
 
   it('points an app scaled to zero at the activator', () => {
