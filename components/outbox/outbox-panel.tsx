@@ -113,8 +113,8 @@ export default function OutboxPanel({
                     {mail.to.join(', ')}
                   </span>
                   <span className="outbox-subject">{mail.subject || '(no subject)'}</span>
-                  <span className="hint">
-                    {mail.environment === 'production' ? 'production' : 'preview'} · {mail.via}
+                  <span className="hint outbox-meta">
+                    {mail.environment} · {mail.via}
                   </span>
                   <span className={`outbox-status outbox-status-${mail.status}`} title={mail.error ?? undefined}>
                     {STATUS_LABEL[mail.status]}
