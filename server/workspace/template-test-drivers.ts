@@ -7,10 +7,12 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect } from 'vitest';
 import type { AppManifest } from '../protocol/app-manifest';
+import { SDK_SOURCES } from '../toolchain/java/launcher-cache';
 import { PYTHON_SDK_DIR } from '../toolchain/python/gunicorn-launch';
 import {
   filesUnder,
@@ -115,6 +117,29 @@ function compileLauncher(workDir: string): Promise<string> {
   return compiled;
 }
 
+let sdkClassesDir: Promise<string> | undefined;
+
+/** The Java SDK's classes, compiled once: on every Java app's compile and run classpath, as on Slipway. */
+function sdkClasses(): Promise<string> {
+  sdkClassesDir ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-sdk-classes-'));
+    const sources = filesUnder(SDK_SOURCES).filter((path) => path.endsWith('.java'));
+    await run(join(jdkBin, 'javac'), [
+      '--release',
+      '17',
+      '-encoding',
+      'UTF-8',
+      '-cp',
+      servletApiJar,
+      '-d',
+      dir,
+      ...sources,
+    ]);
+    return dir;
+  })();
+  return sdkClassesDir;
+}
+
 /** Compiles the app's Java sources into its WEB-INF/classes, treating every lint warning as an error. */
 export async function compileJava(appDir: string, manifest: AppManifest): Promise<void> {
   const sources = filesUnder(join(appDir, 'src/main/java')).filter((path) => path.endsWith('.java'));
@@ -128,7 +153,7 @@ export async function compileJava(appDir: string, manifest: AppManifest): Promis
     '-encoding',
     'UTF-8',
     '-cp',
-    servletApiJar,
+    `${servletApiJar}:${await sdkClasses()}`,
     '-d',
     classesDir,
     ...sources,
@@ -142,7 +167,7 @@ export async function startTomcat(
   manifest: AppManifest,
   workDir: string,
 ): Promise<AppUnderTest> {
-  const classPath = [await compileLauncher(workDir), ...tomcatClassPath].join(':');
+  const classPath = [await compileLauncher(workDir), ...tomcatClassPath, await sdkClasses()].join(':');
   const webappDir = join(appDir, manifest.entry);
   expect(existsSync(join(webappDir, 'WEB-INF/classes')), 'compile before starting').toBe(true);
   let server: ChildProcess | undefined;

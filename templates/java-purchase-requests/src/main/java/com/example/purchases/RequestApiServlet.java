@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Read-only JSON: {@code GET /api/requests} lists all requests, {@code GET /api/requests/7} returns one. */
+/** Read-only JSON: {@code GET /api/requests} lists the latest requests, {@code GET /api/requests/7} returns one. */
 @WebServlet(name = "request-api", urlPatterns = {"/api/requests", "/api/requests/*"})
 public class RequestApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -20,10 +20,10 @@ public class RequestApiServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PurchaseRequestStore store = StoreContextListener.store(getServletContext());
+        PurchaseRequestStore store = Platform.store();
         String pathInfo = request.getPathInfo();
         if (pathInfo == null || pathInfo.equals("/")) {
-            List<PurchaseRequest> all = store.list();
+            List<PurchaseRequest> all = store.list(Optional.empty());
             String items = all.stream().map(RequestApiServlet::toJson).collect(Collectors.joining(","));
             send(response, HttpServletResponse.SC_OK, "{\"requests\":[" + items + "]}");
             return;
@@ -51,7 +51,7 @@ public class RequestApiServlet extends HttpServlet {
                         purchase.id(),
                         quote(purchase.title()),
                         quote(purchase.amount().toPlainString()),
-                        quote(purchase.requester()),
+                        quote(purchase.requesterName()),
                         quote(purchase.status().slug()),
                         quote(purchase.createdAt().toString()),
                         purchase.decisionTime().map(Instant::toString).map(RequestApiServlet::quote).orElse("null"));

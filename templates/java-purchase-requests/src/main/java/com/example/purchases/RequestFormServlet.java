@@ -1,5 +1,8 @@
 package com.example.purchases;
 
+import dev.slipway.sdk.Services;
+import dev.slipway.sdk.SlipwayException;
+import dev.slipway.sdk.User;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,13 +12,21 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Shows the form for a new purchase request (GET) and saves it (POST). */
+/**
+ * Shows the form for a new purchase request (GET) and saves it (POST). The requester is the
+ * signed-in user; the managers' open list pages hear about the new request by push, on the topic
+ * {@value #APPROVALS_TOPIC}.
+ */
 @WebServlet(name = "request-form", urlPatterns = "/requests/new")
 public class RequestFormServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final int MAX_TITLE_LENGTH = 120;
-    private static final int MAX_REQUESTER_LENGTH = 80;
+    static final String APPROVALS_TOPIC = "approvals";
+    private static final Logger LOG = Logger.getLogger(RequestFormServlet.class.getName());
     private static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
 
     @Override
@@ -26,20 +37,36 @@ public class RequestFormServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String field : new String[] {"title", "amount", "requester"}) {
+        for (String field : new String[] {"title", "amount"}) {
             String value = request.getParameter(field);
             values.put(field, value == null ? "" : value.strip());
         }
         Map<String, String> errors = new LinkedHashMap<>();
         String title = requireText(values.get("title"), MAX_TITLE_LENGTH, "title", errors);
-        String requester = requireText(values.get("requester"), MAX_REQUESTER_LENGTH, "requester", errors);
         BigDecimal amount = parseAmount(values.get("amount"), errors);
         if (!errors.isEmpty()) {
             showForm(request, response, HttpServletResponse.SC_BAD_REQUEST, values, errors);
             return;
         }
-        PurchaseRequest created = StoreContextListener.store(getServletContext()).create(title, amount, requester);
+        Services services = Platform.services();
+        Optional<User> requester = services.users().current(request);
+        PurchaseRequest created = Platform.store().create(title, amount, requester);
+        announce(services, created);
         Html.seeOther(request, response, "/requests/" + created.id());
+    }
+
+    /** Tells the managers' open pages; the request is saved even when this fails. */
+    private static void announce(Services services, PurchaseRequest created) {
+        try {
+            services.push().sendToTopic(APPROVALS_TOPIC, Map.of(
+                    "type", "submitted",
+                    "id", created.id(),
+                    "title", created.title(),
+                    "amount", Html.money(created.amount()),
+                    "requester", created.requesterName()));
+        } catch (SlipwayException e) {
+            LOG.log(Level.WARNING, "could not announce request " + created.id(), e);
+        }
     }
 
     private static String requireText(String value, int maxLength, String field, Map<String, String> errors) {
@@ -68,14 +95,13 @@ public class RequestFormServlet extends HttpServlet {
         String body = """
                 <h1>New purchase request</h1>
                 <form class="card" method="post" action="%s/requests/new" novalidate>
-                %s%s%s
+                %s%s
                   <button class="button" type="submit">Submit request</button>
                 </form>
                 """.formatted(
                 Html.escape(request.getContextPath()),
                 field("title", "What do you need?", "text", "maxlength=\"120\"", values, errors),
-                field("amount", "Amount", "text", "inputmode=\"decimal\" placeholder=\"0.00\"", values, errors),
-                field("requester", "Requested by", "text", "maxlength=\"80\" autocomplete=\"name\"", values, errors));
+                field("amount", "Amount", "text", "inputmode=\"decimal\" placeholder=\"0.00\"", values, errors));
         Html.send(request, response, status, "New request", body);
     }
 
