@@ -33,5 +33,9 @@
     var banner = document.getElementById("live-banner");
     banner.textContent = "New request: " + message.title + " (" + message.amount + ")";
     banner.hidden = false;
+  }, {
+    // data-live says whether new requests arrive (styles or tests can use it).
+    onOpen: function () { list.setAttribute("data-live", "connected"); },
+    onClose: function () { list.setAttribute("data-live", "reconnecting"); }
   });
 })();
