@@ -157,6 +157,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       fileGrants: hosting.fileGrants,
       contracts: services.contracts,
       fetchLog: services.fetchLog,
+      links: services.links,
       messaging: services.messaging,
       publicUrl: config.publicUrl,
       limits: config.limits,

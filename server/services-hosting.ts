@@ -36,6 +36,7 @@ import { TaskQueue } from './services/tasks/task-queue';
 import type { TaskTargets } from './services/tasks/task-targets';
 import { DbFetchLog } from './services/urlfetch/db-fetch-log';
 import { UrlFetcher } from './services/urlfetch/url-fetcher';
+import { UrlLinks } from './services/urlfetch/url-links';
 import type { ProjectService } from './workspace/project-service';
 
 /** What the platform services need from the rest of the platform. */
@@ -54,6 +55,8 @@ export interface ServicesHosting {
   app: Hono<PlatformEnv>;
   contracts: ServiceContracts;
   fetchLog: DbFetchLog;
+  /** URL Link: signed, logged, policy-checked ways out to other sites. */
+  links: UrlLinks;
   datastore: DatastoreService;
   /** Push for app pages on the platform's own origin: the client script and the socket. */
   push: PushEndpoint;
@@ -80,6 +83,11 @@ export async function startServicesHosting(
   const tokens = new InstanceTokens(path.join(config.dataDir, 'services', 'tokens.key'));
   const contracts = new ServiceContracts(db);
   const fetchLog = new DbFetchLog(db);
+  const links = new UrlLinks(path.join(config.dataDir, 'services', 'links.key'), {
+    publicUrl: config.publicUrl,
+    contracts,
+    log: fetchLog,
+  });
   const datastore = new DatastoreService(db, { indexesFor: declaredIndexes(db, deps.projects) });
   const messaging = new MessagingService({
     db,
@@ -120,6 +128,7 @@ export async function startServicesHosting(
     datastore,
     images: owner.add(new ImageService({ log })),
     fetcher: new UrlFetcher({ log: fetchLog, logger: log }),
+    links,
     push,
     messaging,
     tasks,
@@ -132,6 +141,7 @@ export async function startServicesHosting(
     app,
     contracts,
     fetchLog,
+    links,
     datastore,
     messaging,
     push: pushEndpoint,

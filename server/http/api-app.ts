@@ -30,6 +30,8 @@ import { terminalRoutes } from './routes/terminal-routes';
 import { appRoutes } from './routes/app-routes';
 import { backupRoutes } from './routes/backup-routes';
 import { farmFileRoutes } from './routes/farm-file-routes';
+import { linkRoutes } from './routes/link-routes';
+import type { UrlLinks } from '../services/urlfetch/url-links';
 import { publishRoutes } from './routes/publish-routes';
 import { messagingRoutes } from './routes/messaging-routes';
 
@@ -55,6 +57,8 @@ export interface ApiDeps {
   /** Tenants' service contracts and their apps' URL fetch log. */
   contracts: ServiceContracts;
   fetchLog: Pick<DbFetchLog, 'recent'>;
+  /** URL Link redirects (public: the link is signed). */
+  links: Pick<UrlLinks, 'follow'>;
   /** Projects' outboxes and users' in-platform messages. */
   messaging: MessagingService;
   publicUrl: URL;
@@ -77,6 +81,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', loginRoutes(authDeps));
   api.route('/', gatewayRoutes({ sessions: deps.sessions, issuer: deps.appLogin }));
   api.route('/', farmFileRoutes({ grants: deps.fileGrants }));
+  api.route('/', linkRoutes({ links: deps.links }));
   api.use('*', requireAuth(deps.sessions, deps.publicUrl));
   api.route('/', sessionRoutes(authDeps));
   api.route('/', tenantRoutes({ identity: deps.identity, maxJsonBytes }));

@@ -68,4 +68,44 @@ describe.each(testDialects())('service contracts and the URL fetch log on %s', (
     expect(log[0]?.reason).toContain('blocked.example');
     expect((await outsider.request('GET', `/tenants/${tenant.id}/urlfetch-log`)).status).toBe(404);
   });
+
+  it('hands out URL Links that check the policy when followed, and logs every visit', async () => {
+    const operator = await env.login(TEST_ADMIN.email, TEST_ADMIN.password);
+    const { client: developer, tenant } = await memberOfNewTenant(env, 'linking', ['developer']);
+    const tokens = new InstanceTokens(path.join(env.platform.config.dataDir, 'services', 'tokens.key'));
+    const token = await tokens.issue({
+      scope: { tenantId: tenant.id, appId: 'app-links', environment: 'production' },
+      instanceId: 'i-links',
+    });
+    const link = (url: string) =>
+      env.platform.services.app.request('/_platform/v1/urlfetch/link', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url }),
+      });
+    const made = await link('https://supplier.example/catalogue?item=7');
+    expect(made.status).toBe(200);
+    const { url } = (await made.json()) as { url: string };
+    expect(url).toMatch(/^http:\/\/slipway\.test\/api\/v1\/links\//);
+    const linkPath = new URL(url).pathname.replace('/api/v1', '');
+    const followed = await env.anonymous().get(linkPath);
+    expect(followed.status).toBe(302);
+    expect(followed.headers.get('location')).toBe('https://supplier.example/catalogue?item=7');
+
+    // The policy is checked when the link is followed, not only when it was made.
+    await operator.put(
+      `/tenants/${tenant.id}/contract`,
+      JSON.stringify({ services: ['urlfetch'], urlPolicy: { deny: ['*.example'] } }),
+      'application/json',
+    );
+    const blocked = await env.anonymous().get(linkPath);
+    expect(blocked.status).toBe(403);
+    expect(((await blocked.json()) as { detail: string }).detail).toContain('supplier.example');
+    expect((await link('https://other.example/')).status).toBe(403);
+    expect((await link('ftp://files.example/')).status).toBe(400);
+    expect((await env.anonymous().get('/links/l1.bm90LWEtbGluaw.AAAA')).status).toBe(404);
+
+    const log = await developer.json<UrlFetchLogEntryDto[]>('GET', `/tenants/${tenant.id}/urlfetch-log`);
+    expect(log.filter((entry) => entry.method === 'LINK').map((entry) => entry.outcome)).toEqual(['refused', 'ok']);
+  });
 });

@@ -106,6 +106,7 @@ export const platformRequests = {
     maxResponseBytes: z.number().int().optional(),
     followRedirects: z.boolean().optional(),
   }),
+  'urlfetch/link': z.object({ url: z.string(), ttlSeconds: z.number().int().optional() }),
   'urlfetch/extract': z.object({
     url: z.string(),
     fields: z.record(
@@ -156,6 +157,7 @@ export const platformResponses = {
     finalUrl: z.string(),
     redirects: z.array(z.string()),
   }),
+  'urlfetch/link': z.object({ url: z.string() }),
   'urlfetch/extract': z.object({
     status: z.number().int(),
     finalUrl: z.string(),

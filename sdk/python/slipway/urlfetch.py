@@ -163,6 +163,18 @@ class URLFetch:
             redirects=list(answer.get("redirects") or []),
         )
 
+    def link(self, url: str, ttl_seconds: Optional[int] = None) -> str:
+        """A platform URL that sends the user to ``url`` (URL Link).
+
+        Following it checks the organisation's policy at that moment and logs the visit, then
+        redirects; use it for links to other sites in your pages. It works for ``ttl_seconds``
+        (default 7 days, at most 90).
+        """
+        body: Dict[str, Any] = {"url": url}
+        if ttl_seconds is not None:
+            body["ttlSeconds"] = ttl_seconds
+        return str(self._transport.call("urlfetch", "link", body)["url"])
+
     def extract(self, url: str, fields: Mapping[str, Union[str, Mapping[str, Any]]]) -> ExtractResult:
         """Fetches the HTML page at ``url`` and captures ``fields`` from it.
 
@@ -199,6 +211,11 @@ def fetch(
         max_response_bytes=max_response_bytes,
         follow_redirects=follow_redirects,
     )
+
+
+def link(url: str, ttl_seconds: Optional[int] = None) -> str:
+    """A platform URL that sends the user to ``url`` through the organisation's policy; see :meth:`UrlFetch.link`."""
+    return default_client().urlfetch.link(url, ttl_seconds)
 
 
 def extract(url: str, fields: Mapping[str, Union[str, Mapping[str, Any]]]) -> ExtractResult:

@@ -143,6 +143,7 @@ CALLS: Dict[str, Callable[[slipway.Client], Any]] = {
             follow_redirects=False,
         )
     ),
+    "urlfetch.link-to-supplier": lambda c: {"url": c.urlfetch.link("https://supplier.example/catalogue?item=7")},
     "urlfetch.fetch-unknown-method": lambda c: fetch_view(c.urlfetch.fetch("https://example.com/", method="brew")),
     "urlfetch.extract-metadata-address": lambda c: c.urlfetch.extract(
         "http://169.254.169.254/", {"title": "title", "links": {"selector": "a", "attribute": "href", "all": True}}

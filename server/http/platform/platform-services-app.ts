@@ -9,6 +9,7 @@ import type { MessagingService } from '../../services/messaging/messaging-servic
 import type { ServiceContracts } from '../../services/service-contracts';
 import type { TaskQueue } from '../../services/tasks/task-queue';
 import type { UrlFetcher } from '../../services/urlfetch/url-fetcher';
+import type { UrlLinks } from '../../services/urlfetch/url-links';
 import { errorToProblem, problemResponse } from '../problem';
 import { authenticateInstance, requireService } from './platform-auth';
 import type { PlatformEnv } from './platform-env';
@@ -31,6 +32,7 @@ export interface PlatformServicesDeps {
   datastore: DatastoreService;
   images: ImageService;
   fetcher: UrlFetcher;
+  links: UrlLinks;
   push: Pick<PushService, 'channel' | 'send'>;
   messaging: Pick<MessagingService, 'mail' | 'message'>;
   tasks: Pick<TaskQueue, 'enqueue' | 'deadLetters' | 'retry'>;
@@ -61,7 +63,15 @@ export function createPlatformServicesApp(deps: PlatformServicesDeps): Hono<Plat
   app.route('/', imagesRoutes({ images: deps.images }));
   app.route('/', pushRoutes({ push: deps.push }));
   app.route('/', usersRoutes({ identity: deps.identity, maxJsonBytes: MAX_JSON_BYTES }));
-  app.route('/', urlFetchRoutes({ fetcher: deps.fetcher, contracts: deps.contracts, maxJsonBytes: MAX_JSON_BYTES }));
+  app.route(
+    '/',
+    urlFetchRoutes({
+      fetcher: deps.fetcher,
+      contracts: deps.contracts,
+      links: deps.links,
+      maxJsonBytes: MAX_JSON_BYTES,
+    }),
+  );
   app.route('/', messagingRoutes({ messaging: deps.messaging, maxJsonBytes: MAX_JSON_BYTES }));
   app.route('/', tasksRoutes({ tasks: deps.tasks, maxJsonBytes: MAX_JSON_BYTES }));
   app.notFound((c) =>

@@ -3,6 +3,7 @@ import { platformRequests } from '../../../protocol/platform-services';
 import type { ServiceContracts } from '../../../services/service-contracts';
 import { extractFromHtml } from '../../../services/urlfetch/html-extract';
 import type { UrlFetcher } from '../../../services/urlfetch/url-fetcher';
+import type { UrlLinks } from '../../../services/urlfetch/url-links';
 import { readJson } from '../../request-body';
 import type { PlatformEnv } from '../platform-env';
 
@@ -10,6 +11,7 @@ import type { PlatformEnv } from '../platform-env';
 export function urlFetchRoutes(deps: {
   fetcher: UrlFetcher;
   contracts: Pick<ServiceContracts, 'contractOf'>;
+  links: Pick<UrlLinks, 'create'>;
   maxJsonBytes: number;
 }): Hono<PlatformEnv> {
   const { fetcher, contracts, maxJsonBytes } = deps;
@@ -24,6 +26,10 @@ export function urlFetchRoutes(deps: {
       policy,
     );
     return c.json({ ...answer, body: answer.body.toString('base64') });
+  });
+  routes.post('/urlfetch/link', async (c) => {
+    const body = await readJson(c, platformRequests['urlfetch/link'], maxJsonBytes);
+    return c.json(await deps.links.create(c.get('scope'), body));
   });
   routes.post('/urlfetch/extract', async (c) => {
     const { url, fields } = await readJson(c, platformRequests['urlfetch/extract'], maxJsonBytes);

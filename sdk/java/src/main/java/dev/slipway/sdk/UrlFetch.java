@@ -61,6 +61,19 @@ public final class UrlFetch {
   }
 
   /**
+   * A platform URL that sends the user to {@code url} (URL Link): following it checks the
+   * organisation's policy at that moment and logs the visit, then redirects. It works for 7 days.
+   *
+   * @param url an http or https URL
+   * @return the platform URL to put in the page
+   */
+  public String link(String url) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("url", url);
+    return JsonFields.string(client.call("urlfetch/link", body).get("url"), "url");
+  }
+
+  /**
    * Fetches an HTML page and captures fields from it by CSS selector ({@code urlfetch/extract}).
    *
    * @param url an absolute http(s) URL

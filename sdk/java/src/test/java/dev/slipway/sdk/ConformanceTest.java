@@ -104,6 +104,8 @@ class ConformanceTest {
             .timeout(Duration.ofSeconds(5))
             .maxResponseBytes(65536)
             .followRedirects(false))));
+    CALLS.put("urlfetch.link-to-supplier", c ->
+        Map.of("url", c.services().urlFetch().link("https://supplier.example/catalogue?item=7")));
     CALLS.put("urlfetch.fetch-unknown-method", c ->
         fetchView(c.services().urlFetch().fetch(FetchRequest.of("brew", "https://example.com/"))));
     CALLS.put("urlfetch.extract-metadata-address", c -> {
