@@ -73,6 +73,31 @@ final class IdentityVerifier {
     return Optional.of(new User(id, decodedName, decodedEmail, splitRoles(roles)));
   }
 
+  /**
+   * Whether {@code signature} (base64url) is the platform's Ed25519 signature of the lines
+   * {@code prefix}, the app id, then {@code values}, made within the allowed skew of {@code time}.
+   */
+  boolean verifySigned(String prefix, List<String> values, String time, String signature, long nowSeconds,
+      long maxSkewSeconds) {
+    if (signature == null || time == null || !time.matches("[0-9]{1,12}")
+        || Math.abs(nowSeconds - Long.parseLong(time)) > maxSkewSeconds) {
+      return false;
+    }
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add(prefix);
+    lines.add(appId);
+    lines.addAll(values);
+    lines.add(time);
+    try {
+      Signature verifier = Signature.getInstance("Ed25519");
+      verifier.initVerify(publicKey());
+      verifier.update(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+      return verifier.verify(Base64.getUrlDecoder().decode(signature));
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      return false;
+    }
+  }
+
   private PublicKey publicKey() {
     PublicKey key = publicKey;
     if (key != null) {

@@ -41,7 +41,7 @@ public final class Services implements AutoCloseable {
     this.urlFetch = new UrlFetch(client);
     this.push = new Push(client);
     this.messaging = new Messaging(client);
-    this.tasks = new Tasks(client);
+    this.tasks = new Tasks(client, verifier);
   }
 
   /**

@@ -18,11 +18,10 @@ import java.util.Optional;
 @WebServlet(name = "summary-task", urlPatterns = "/tasks/summary")
 public class SummaryTaskServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final TaskSignature SIGNATURE = TaskSignature.fromEnvironment();
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (SIGNATURE == null || !SIGNATURE.verify(request)) {
+        if (!signedByTheTaskQueue(request)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Only the Slipway task queue may call this.");
             return;
         }
@@ -40,6 +39,15 @@ public class SummaryTaskServlet extends HttpServlet {
                 .text(summary(purchase)));
         store.markSummarySent(purchase.id());
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /** The SDK checks the platform's Ed25519 signature of the call (and that it is recent). */
+    private static boolean signedByTheTaskQueue(HttpServletRequest request) {
+        try {
+            return Platform.services().tasks().verifyCall(request).isPresent();
+        } catch (Platform.NotOnSlipway | IllegalStateException e) {
+            return false; // outside Slipway (or without its public key) nothing can be a task call
+        }
     }
 
     private static String summary(PurchaseRequest purchase) {
