@@ -224,7 +224,9 @@ export class InstanceLifecycle {
     const why = exit
       ? `the app exited during start-up (${describeExit(exit)})`
       : `the app did not answer GET ${healthPath} within ${Math.round(this.options.readyTimeoutMs / 1000)} s`;
-    const output = exit?.lastOutput.slice(-15).join('\n') ?? '';
+    // Enough lines that the app's own last words survive a server's long shutdown traceback
+    // (gunicorn's halt can print two nested tracebacks after the app's line).
+    const output = exit?.lastOutput.slice(-40).join('\n') ?? '';
     throw new DomainError('failed-dependency', output ? `${why}; last output:\n${output}` : why, {
       instanceId: instance.id,
     });

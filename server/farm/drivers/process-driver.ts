@@ -26,7 +26,7 @@ import {
 } from './process-launch';
 import { appProcessesOf, descendantsOf, listProcesses, readProcessStat } from './process-table';
 
-const LAST_LINES = 30;
+const LAST_LINES = 60;
 const EXIT_POLL_MS = 500;
 const PAGE_BYTES = 4_096;
 
