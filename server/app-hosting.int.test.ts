@@ -145,19 +145,22 @@ describe('every template publishes and answers through the gateway', () => {
   );
 });
 
+/** A project from `templateId`, public, declaring `services`; `put` saves one of its files. */
+async function publicProjectUsing(name: string, templateId: string, services: string[]) {
+  const created = await admin.json<ProjectDto>('POST', `/tenants/${project.tenantId}/projects`, { name, templateId });
+  const put = async (file: string, text: string) =>
+    expect(
+      (await admin.request('PUT', `/projects/${created.id}/files/content?path=${file}`, { body: text })).status,
+    ).toBeLessThan(300);
+  const manifestPath = `/projects/${created.id}/files/content?path=slipway.json`;
+  const manifest = JSON.parse(await (await admin.get(manifestPath)).text()) as Record<string, unknown>;
+  await put('slipway.json', JSON.stringify({ ...manifest, access: 'public', services }));
+  return { created, put };
+}
+
 describe('a sealed instance reaches the platform services through the SDK', () => {
   it('counts visits in the datastore from a published Python app, apart from its preview data', async () => {
-    const created = await admin.json<ProjectDto>('POST', `/tenants/${project.tenantId}/projects`, {
-      name: 'visit-counter',
-      templateId: 'python-hello',
-    });
-    const put = async (file: string, text: string) =>
-      expect(
-        (await admin.request('PUT', `/projects/${created.id}/files/content?path=${file}`, { body: text })).status,
-      ).toBeLessThan(300);
-    const manifestPath = `/projects/${created.id}/files/content?path=slipway.json`;
-    const manifest = JSON.parse(await (await admin.get(manifestPath)).text()) as Record<string, unknown>;
-    await put('slipway.json', JSON.stringify({ ...manifest, access: 'public', services: ['datastore'] }));
+    const { created, put } = await publicProjectUsing('visit-counter', 'python-hello', ['datastore']);
     await put(
       'app.py',
       [
@@ -197,17 +200,7 @@ describe('a sealed instance reaches the platform services through the SDK', () =
   }, 120_000);
 
   it('counts visits in the datastore from a published Java servlet through the Java SDK', async () => {
-    const created = await admin.json<ProjectDto>('POST', `/tenants/${project.tenantId}/projects`, {
-      name: 'java-counter',
-      templateId: 'java-hello',
-    });
-    const put = async (file: string, text: string) =>
-      expect(
-        (await admin.request('PUT', `/projects/${created.id}/files/content?path=${file}`, { body: text })).status,
-      ).toBeLessThan(300);
-    const manifestPath = `/projects/${created.id}/files/content?path=slipway.json`;
-    const manifest = JSON.parse(await (await admin.get(manifestPath)).text()) as Record<string, unknown>;
-    await put('slipway.json', JSON.stringify({ ...manifest, access: 'public', services: ['datastore'] }));
+    const { created, put } = await publicProjectUsing('java-counter', 'java-hello', ['datastore']);
     await put(
       'src/main/java/com/example/hello/CountServlet.java',
       [
