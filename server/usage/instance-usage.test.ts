@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database';
 import { InstanceUsage, minuteRows } from './instance-usage';
+import { seedTenantAndUser } from '../test-support/seed-rows';
 
 const at = (minute: number, second = 0) => Date.UTC(2026, 10, 22, 10, minute, second);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,19 +65,7 @@ describe('InstanceUsage.rollUp', () => {
     const db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
     try {
       const created = iso(at(0));
-      await db.insertInto('tenants').values({ id: 't', slug: 'acme', name: 'Acme', created_at: created }).execute();
-      await db
-        .insertInto('users')
-        .values({
-          id: 'u',
-          email: 'u@x.test',
-          name: 'U',
-          password_hash: null,
-          is_operator: 0,
-          invitation_token_hash: null,
-          created_at: created,
-        })
-        .execute();
+      await seedTenantAndUser(db, created);
       await db
         .insertInto('apps')
         .values({

@@ -14,6 +14,7 @@ import {
   TestBackend,
   testRoute,
 } from '../gateway/gateway-test-support';
+import { seedTenantAndUser } from '../test-support/seed-rows';
 import { UsageMeter } from './usage-meter';
 
 const log = createConsoleLogger({ quiet: true });
@@ -173,19 +174,7 @@ describe('metering from the real access log', () => {
 /** Apps `shop` (serving v2; v1 still answers) and `broken` (v1), as the registry would record them. */
 async function seedApps(db: Kysely<Database>): Promise<void> {
   const created = new Date().toISOString();
-  await db.insertInto('tenants').values({ id: 't', slug: 'acme', name: 'Acme', created_at: created }).execute();
-  await db
-    .insertInto('users')
-    .values({
-      id: 'u',
-      email: 'u@x.test',
-      name: 'U',
-      password_hash: null,
-      is_operator: 0,
-      invitation_token_hash: null,
-      created_at: created,
-    })
-    .execute();
+  await seedTenantAndUser(db, created);
   const app = (id: string, active: string) => ({
     id,
     tenant_id: 't',
