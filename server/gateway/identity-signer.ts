@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { headerReader, verifySigned } from '../identity/signed-headers';
 
 /** The environment variable instances receive the gateway's public key in (SPKI DER, base64). */
 export const IDENTITY_PUBLIC_KEY_ENV = 'SLIPWAY_IDENTITY_PUBLIC_KEY';
@@ -91,10 +92,7 @@ export function verifyIdentityHeaders(
   headers: Record<string, string | string[] | undefined>,
   freshness?: { now: number; maxAgeSeconds: number },
 ): boolean {
-  const get = (name: string) => {
-    const value = headers[name.toLowerCase()];
-    return typeof value === 'string' ? value : '';
-  };
+  const get = headerReader(headers);
   const values = {
     'X-Slipway-User-Id': get('X-Slipway-User-Id'),
     'X-Slipway-User-Name': get('X-Slipway-User-Name'),
@@ -102,12 +100,10 @@ export function verifyIdentityHeaders(
     'X-Slipway-User-Roles': get('X-Slipway-User-Roles'),
     'X-Slipway-Identity-Time': get('X-Slipway-Identity-Time'),
   };
-  const signature = Buffer.from(get('X-Slipway-Identity-Signature'), 'base64url');
-  if (!values['X-Slipway-User-Id'] || signature.length === 0) return false;
-  if (freshness) {
-    const ageSeconds = freshness.now / 1000 - Number(values['X-Slipway-Identity-Time']);
-    if (!(Math.abs(ageSeconds) <= freshness.maxAgeSeconds)) return false;
-  }
-  const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
-  return verify(null, Buffer.from(signedText(appId, values)), key, signature);
+  if (!values['X-Slipway-User-Id']) return false;
+  return verifySigned(publicKeyBase64, signedText(appId, values), {
+    signature: get('X-Slipway-Identity-Signature'),
+    time: values['X-Slipway-Identity-Time'],
+    freshness,
+  });
 }

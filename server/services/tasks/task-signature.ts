@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { headerReader, verifySigned } from '../../identity/signed-headers';
 import { TASK_HEADERS, TASK_SIGNATURE_CONTEXT } from '../../protocol/tasks';
 
 /** Signs text with the gateway's Ed25519 key; answers the signature in base64url. */
@@ -35,14 +35,12 @@ export function verifyTaskHeaders(
   headers: Record<string, string | string[] | undefined>,
   freshness?: { now: number; maxAgeSeconds: number },
 ): boolean {
-  const get = (name: string) => {
-    const value = headers[name.toLowerCase()];
-    return typeof value === 'string' ? value : '';
-  };
+  const get = headerReader(headers);
   const [id, attempt, time] = [get(TASK_HEADERS.id), get(TASK_HEADERS.attempt), get(TASK_HEADERS.time)];
-  const signature = Buffer.from(get(TASK_HEADERS.signature), 'base64url');
-  if (!id || !attempt || !/^\d+$/.test(time) || signature.length === 0) return false;
-  if (freshness && !(Math.abs(freshness.now / 1000 - Number(time)) <= freshness.maxAgeSeconds)) return false;
-  const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
-  return verify(null, Buffer.from(taskSignedText(appId, id, attempt, time)), key, signature);
+  if (!id || !attempt || !/^\d+$/.test(time)) return false;
+  return verifySigned(publicKeyBase64, taskSignedText(appId, id, attempt, time), {
+    signature: get(TASK_HEADERS.signature),
+    time,
+    freshness,
+  });
 }
