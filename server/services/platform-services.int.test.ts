@@ -14,6 +14,7 @@ import { memberOfNewTenant } from '../test-support/fixtures';
 import { REPO_ROOT, startTestPlatform, type TestPlatform } from '../test-support/test-platform';
 import { InstanceTokens } from './instance-tokens';
 import type { ServiceEnvironment } from './service-scope';
+import { postToServices, type ServicesAnswer } from '../test-support/services-socket-client';
 
 // The services as an instance reaches them: HTTP on the services socket of a real platform,
 // with tokens signed by the platform's key. The conformance cases are the SDKs' shared cases.
@@ -53,40 +54,8 @@ async function tokenFor(
   return tokens.issue({ scope: { tenantId: tenant, appId, environment }, instanceId: `i-${appId}` });
 }
 
-function call(
-  token: string | undefined,
-  urlPath: string,
-  body: unknown,
-): Promise<{ status: number; body: unknown; type: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const outgoing = request(
-      {
-        socketPath,
-        path: urlPath,
-        method: 'POST',
-        headers: {
-          host: 'platform',
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as unknown) : null,
-            type: response.headers['content-type'] ?? '',
-          }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(payload);
-  });
+function call(token: string | undefined, urlPath: string, body: unknown): Promise<ServicesAnswer> {
+  return postToServices(socketPath, token, urlPath, body);
 }
 
 /** `value` with every `varying` path replaced by its JSON type, so generated values compare by type. */

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -13,6 +12,7 @@ import { PushChannelTokens } from '../../services/push/push-channel-tokens';
 import type { ServiceEnvironment } from '../../services/service-scope';
 import { memberOfNewTenant } from '../../test-support/fixtures';
 import { startTestPlatform, type TestPlatform } from '../../test-support/test-platform';
+import { postToServices } from '../../test-support/services-socket-client';
 
 // Push end to end on a real platform: apps call push/* on the services socket with their instance
 // token; pages hold a WebSocket on the platform's port with the channel token.
@@ -40,31 +40,14 @@ async function appOf(
   return (operation, body) => callServices(token, `${PLATFORM_SERVICES_BASE}/${operation}`, body);
 }
 
-function callServices(
+async function callServices(
   token: string,
   urlPath: string,
   body: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        socketPath: path.join(env.dataDir, 'run', 'services', SERVICES_SOCKET_NAME),
-        path: urlPath,
-        method: 'POST',
-        headers: { host: 'platform', 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(JSON.stringify(body));
-  });
+  const socketPath = path.join(env.dataDir, 'run', 'services', SERVICES_SOCKET_NAME);
+  const answer = await postToServices(socketPath, token, urlPath, body);
+  return { status: answer.status, body: answer.body as Record<string, unknown> };
 }
 
 /** A page's socket: the frames it received, in order. */

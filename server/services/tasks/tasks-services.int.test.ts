@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_SERVICES_BASE, SERVICES_SOCKET_NAME } from '../../protocol/platform-services';
@@ -9,6 +8,7 @@ import { startTestPlatform, type TestPlatform } from '../../test-support/test-pl
 import { InstanceTokens } from '../instance-tokens';
 import type { ServiceEnvironment } from '../service-scope';
 import { eventually } from './tasks-test-support';
+import { postToServices } from '../../test-support/services-socket-client';
 
 // `tasks/*` as an instance calls it: HTTP on the services socket of a real platform whose
 // dispatcher runs (tasks of apps that do not exist fail and become dead letters).
@@ -33,31 +33,13 @@ describe.each(testDialects())('tasks over the services socket (%s)', (dialect) =
   const tokenFor = (tenant = tenantId, environment: ServiceEnvironment = 'preview', appId = `app-${++apps}`) =>
     tokens.issue({ scope: { tenantId: tenant, appId, environment }, instanceId: `i-${appId}` });
 
-  function call(
+  async function call(
     token: string,
     operation: string,
     body: unknown,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        {
-          socketPath,
-          path: `${PLATFORM_SERVICES_BASE}/${operation}`,
-          method: 'POST',
-          headers: { host: 'platform', 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
-          );
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(typeof body === 'string' ? body : JSON.stringify(body));
-    });
+    const answer = await postToServices(socketPath, token, `${PLATFORM_SERVICES_BASE}/${operation}`, body);
+    return { status: answer.status, body: answer.body as Record<string, unknown> };
   }
 
   it('enqueues a task and answers its id', async () => {
