@@ -9,16 +9,6 @@ import { InstanceTokens } from './instance-tokens';
 // Each SDK's own test suite, with its conformance cases forwarded to this real platform's
 // services socket (a fresh app per SDK: the datastore cases expect an empty datastore).
 
-/** The case files of the services the platform serves so far. */
-const SERVED_CASE_FILES = [
-  'datastore.json',
-  'users.json',
-  'urlfetch.json',
-  'push.json',
-  'messaging.json',
-  'tasks.json',
-];
-
 let env: TestPlatform;
 let tokens: InstanceTokens;
 let tenantId: string;
@@ -38,7 +28,6 @@ async function runSuite(script: string, appId: string): Promise<{ code: number |
         ...process.env,
         SLIPWAY_CONFORMANCE_SOCKET: path.join(env.platform.config.dataDir, 'run', 'services', SERVICES_SOCKET_NAME),
         SLIPWAY_CONFORMANCE_TOKEN: token,
-        SLIPWAY_CONFORMANCE_FILES: SERVED_CASE_FILES.join(','),
       },
     });
     let output = '';

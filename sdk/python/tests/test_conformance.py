@@ -267,11 +267,7 @@ class ConformanceTest(unittest.TestCase):
 
     def test_scenarios(self) -> None:
         live = live_target()
-        # A live platform may not serve every service yet: SLIPWAY_CONFORMANCE_FILES names the files to replay.
-        only = [name for name in os.environ.get("SLIPWAY_CONFORMANCE_FILES", "").split(",") if name]
         for path in scenario_files():
-            if live and only and path.name not in only:
-                continue
             for scenario in json.loads(path.read_text(encoding="utf-8")):
                 with self.subTest(file=path.name, scenario=scenario["scenario"]):
                     self.run_scenario(scenario, live)
@@ -357,7 +353,6 @@ class LiveModeTest(unittest.TestCase):
             env = {
                 "SLIPWAY_CONFORMANCE_SOCKET": stand_in.socket_path,
                 "SLIPWAY_CONFORMANCE_TOKEN": "live-token",
-                "SLIPWAY_CONFORMANCE_FILES": "",
             }
             with unittest.mock.patch.dict(os.environ, env):
                 result = unittest.TestResult()

@@ -241,24 +241,12 @@ class ConformanceTest {
 
   @TestFactory
   List<DynamicNode> scenarios() throws IOException {
-    return scenarioTests(liveTarget(), true);
+    return scenarioTests(liveTarget());
   }
 
-  /** A live platform may not serve every service yet: SLIPWAY_CONFORMANCE_FILES names the files to replay. */
-  static boolean replayed(Path file, Live live) {
-    String only = System.getenv("SLIPWAY_CONFORMANCE_FILES");
-    if (live == null || only == null || only.isEmpty()) {
-      return true;
-    }
-    return List.of(only.split(",")).contains(file.getFileName().toString());
-  }
-
-  static List<DynamicNode> scenarioTests(Live live, boolean filtered) throws IOException {
+  static List<DynamicNode> scenarioTests(Live live) throws IOException {
     List<DynamicNode> nodes = new ArrayList<>();
     for (Path file : files()) {
-      if (filtered && !replayed(file, live)) {
-        continue;
-      }
       for (Map<String, Object> scenario : scenarios(file)) {
         String name = file.getFileName() + ": " + scenario.get("scenario");
         nodes.add(DynamicTest.dynamicTest(name, () -> runScenario(scenario, live)));
@@ -411,7 +399,7 @@ class ConformanceTest {
       return answer != null ? answer : Response.problem(404, "not-found", "no such case: " + request.target());
     });
     Live live = new Live(new UnixSocketTransport(standIn.socket(), Duration.ofSeconds(10), 0), "live-token");
-    List<DynamicNode> nodes = new ArrayList<>(scenarioTests(live, false));
+    List<DynamicNode> nodes = new ArrayList<>(scenarioTests(live));
     nodes.add(DynamicTest.dynamicTest("every exchange reached the stand-in", () -> {
       int count = 0;
       while (standIn.pending() > 0) {
