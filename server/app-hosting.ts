@@ -52,6 +52,8 @@ export interface AppHosting {
   fileGrants: FileGrants;
   /** Wakes an app's active version and answers a ready instance (tasks call instances directly). */
   waker: AppWaker;
+  /** Apps as the mobile launcher lists them (read only). */
+  appRecords: Pick<AppRecords, 'liveApps' | 'appDto'>;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function startAppHosting(
     usage.start();
   }
 
-  const { registry, backups } = await startRegistry(config, deps, options.deployments ?? farm, owner);
+  const { registry, backups, records } = await startRegistry(config, deps, options.deployments ?? farm, owner);
   late.registry = registry;
   await farm.start(await registry.activeVersions());
   return {
@@ -140,6 +142,7 @@ export async function startAppHosting(
     gateway,
     fileGrants,
     waker: farm,
+    appRecords: records,
   };
 }
 
@@ -148,7 +151,7 @@ async function startRegistry(
   deps: AppHostingDeps,
   deployments: Deployments,
   owner: DisposableStore,
-): Promise<{ registry: RegistryService; backups: BackupService }> {
+): Promise<{ registry: RegistryService; backups: BackupService; records: AppRecords }> {
   const root = path.join(config.dataDir, 'registry');
   const records = new AppRecords(deps.db, (app, tenant) => appOriginOf(config, app, tenant));
   const artifacts = new ArtifactStore(path.join(root, 'artifacts'), config.limits);
@@ -185,5 +188,5 @@ async function startRegistry(
     },
     datastore: deps.datastore,
   });
-  return { registry, backups: late.backups };
+  return { registry, backups: late.backups, records };
 }

@@ -10,6 +10,7 @@ import { DisposableStore, toDisposable } from './core/disposable';
 import { createConsoleLogger, type Logger } from './core/logger';
 import { databaseLocationFrom, openDatabase } from './db/database';
 import { createApiApp } from './http/api-app';
+import { LauncherService } from './launcher/launcher-service';
 import type { ApiEnv } from './http/api-env';
 import { registerLanguageSocket } from './http/routes/language-routes';
 import { registerPreviewSocket } from './http/routes/preview-routes';
@@ -159,6 +160,13 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       fetchLog: services.fetchLog,
       links: services.links,
       messaging: services.messaging,
+      launcher: new LauncherService({
+        identity,
+        records: hosting.appRecords,
+        contracts: services.contracts,
+        push: services.pushService,
+        warn: (message) => log.warn(message),
+      }),
       publicUrl: config.publicUrl,
       limits: config.limits,
       stagingRoot,

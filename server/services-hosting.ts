@@ -16,6 +16,7 @@ import { PushEndpoint } from './http/push/push-endpoint';
 import { ServicesSocketServer } from './http/platform/services-socket-server';
 import type { IdentityService } from './identity/identity-service';
 import { appManifestFileName } from './protocol/app-manifest';
+import { LAUNCHER_INBOX_CHANNEL, type LauncherInboxNotice } from './protocol/launcher';
 import { parseDatastoreIndexes } from './services/datastore/datastore-indexes';
 import { DatastoreService } from './services/datastore/datastore-service';
 import type { DatastoreIndex } from './services/datastore/datastore-types';
@@ -23,9 +24,10 @@ import { ImageService } from './services/images/image-service';
 import { InstanceTokens } from './services/instance-tokens';
 import { PushChannelTokens } from './services/push/push-channel-tokens';
 import { PushHub } from './services/push/push-hub';
+import { PushLauncherTokens } from './services/push/push-launcher-tokens';
 import { PushMessageStore } from './services/push/push-message-store';
 import { PushService } from './services/push/push-service';
-import { MessagingService } from './services/messaging/messaging-service';
+import { MessagingService, type RecordedUserMessage } from './services/messaging/messaging-service';
 import { SmtpMailTransport } from './services/messaging/smtp-mail-transport';
 import { ServiceContracts } from './services/service-contracts';
 import type { ServiceScope } from './services/service-scope';
@@ -60,6 +62,8 @@ export interface ServicesHosting {
   datastore: DatastoreService;
   /** Push for app pages on the platform's own origin: the client script and the socket. */
   push: PushEndpoint;
+  /** The push service (the mobile launcher gets its token from it). */
+  pushService: PushService;
   /** Mail and in-platform messages; the IDE reads the outbox and users their messages through it. */
   messaging: MessagingService;
   /** The apps' task queues (enqueue, dead letters). */
@@ -89,6 +93,7 @@ export async function startServicesHosting(
     log: fetchLog,
   });
   const datastore = new DatastoreService(db, { indexesFor: declaredIndexes(db, deps.projects) });
+  const push = await startPush(config, { db, contracts, members: deps.identity, log }, owner);
   const messaging = new MessagingService({
     db,
     identity: deps.identity,
@@ -97,28 +102,8 @@ export async function startServicesHosting(
     from: config.mail.from,
     mailsPerHour: config.mail.perHour,
     warn: (message) => log.warn(message),
+    onDidMessage: (message) => announceToLaunchers(push.hub, message),
   });
-  const pushStore = new PushMessageStore(db);
-  const pushHub = owner.add(new PushHub({ queue: pushStore, log }));
-  const pushUrls = pushUrlsOf(config.publicUrl);
-  const push = owner.add(
-    new PushService({
-      tokens: new PushChannelTokens(path.join(config.dataDir, 'services', 'push.key')),
-      store: pushStore,
-      hub: pushHub,
-      clientScriptUrl: pushUrls.clientScript,
-      log,
-    }),
-  );
-  const pushEndpoint = owner.add(
-    new PushEndpoint({
-      push,
-      hub: pushHub,
-      contracts,
-      clientScript: await loadPushClientScript(pushUrls.socket),
-      log,
-    }),
-  );
   const tasks = owner.add(new TaskQueue(db));
   const app = createPlatformServicesApp({
     tokens,
@@ -129,7 +114,7 @@ export async function startServicesHosting(
     images: owner.add(new ImageService({ log })),
     fetcher: new UrlFetcher({ log: fetchLog, logger: log }),
     links,
-    push,
+    push: push.service,
     messaging,
     tasks,
     log: (message, error) => log.error(message, error),
@@ -144,7 +129,8 @@ export async function startServicesHosting(
     links,
     datastore,
     messaging,
-    push: pushEndpoint,
+    push: push.endpoint,
+    pushService: push.service,
     tasks,
     startTasks: (targets) => {
       const dispatcher = owner.add(
@@ -194,4 +180,41 @@ function declaredIndexes(
       throw error;
     }
   };
+}
+
+/** Push: the hub of live sockets, the service apps call, and the endpoint pages and launchers connect to. */
+async function startPush(
+  config: PlatformConfig,
+  deps: { db: Kysely<Database>; contracts: ServiceContracts; members: Pick<IdentityService, 'rolesIn'>; log: Logger },
+  owner: DisposableStore,
+): Promise<{ hub: PushHub; service: PushService; endpoint: PushEndpoint }> {
+  const { db, log } = deps;
+  const store = new PushMessageStore(db);
+  const hub = owner.add(new PushHub({ queue: store, log }));
+  const urls = pushUrlsOf(config.publicUrl);
+  const service = owner.add(
+    new PushService({
+      tokens: new PushChannelTokens(path.join(config.dataDir, 'services', 'push.key')),
+      launcherTokens: new PushLauncherTokens(path.join(config.dataDir, 'services', 'push-launcher.key')),
+      store,
+      hub,
+      clientScriptUrl: urls.clientScript,
+      log,
+    }),
+  );
+  const clientScript = await loadPushClientScript(urls.socket);
+  const endpoint = owner.add(
+    new PushEndpoint({ push: service, hub, contracts: deps.contracts, members: deps.members, clientScript, log }),
+  );
+  return { hub, service, endpoint };
+}
+
+/** A new in-platform message: the recipient's open launchers hear of it (and read it from the API). */
+function announceToLaunchers(hub: PushHub, message: RecordedUserMessage): void {
+  const notice: LauncherInboxNotice = { messageId: message.id, subject: message.subject };
+  hub.notifyLaunchers(message.tenantId, message.recipientId, LAUNCHER_INBOX_CHANNEL, {
+    id: message.id,
+    sentAt: message.createdAt,
+    body: JSON.stringify(notice),
+  });
 }

@@ -12,6 +12,7 @@ import * as serviceContracts from './migrations/006-service-contracts';
 import * as push from './migrations/007-push';
 import * as messaging from './migrations/008-messaging';
 import * as tasks from './migrations/009-tasks';
+import * as pushLauncher from './migrations/010-push-launcher';
 import type { Database } from './schema';
 
 /** Where the platform keeps its state: a SQLite file (default) or PostgreSQL. */
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-push': push,
   '008-messaging': messaging,
   '009-tasks': tasks,
+  '010-push-launcher': pushLauncher,
 };
 
 /** Opens the database and brings its schema up to date. */

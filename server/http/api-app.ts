@@ -34,6 +34,8 @@ import { linkRoutes } from './routes/link-routes';
 import type { UrlLinks } from '../services/urlfetch/url-links';
 import { publishRoutes } from './routes/publish-routes';
 import { messagingRoutes } from './routes/messaging-routes';
+import { launcherRoutes } from './routes/launcher-routes';
+import type { LauncherService } from '../launcher/launcher-service';
 
 /** The services the REST API is built on. */
 export interface ApiDeps {
@@ -61,6 +63,8 @@ export interface ApiDeps {
   links: Pick<UrlLinks, 'follow'>;
   /** Projects' outboxes and users' in-platform messages. */
   messaging: MessagingService;
+  /** The mobile launcher's view of a user's apps. */
+  launcher: LauncherService;
   publicUrl: URL;
   limits: WorkspaceLimits;
   stagingRoot: string;
@@ -119,6 +123,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', appRoutes({ registry: deps.registry, maxJsonBytes }));
   api.route('/', backupRoutes({ backups: deps.backups }));
   api.route('/', messagingRoutes({ messaging: deps.messaging }));
+  api.route('/', launcherRoutes({ launcher: deps.launcher }));
 
   api.notFound((c) => problemResponse(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`));
   api.onError((error) => errorToProblem(error, deps.log));

@@ -26,6 +26,8 @@ export interface PushMessageFrame {
   channel: string;
   /** ISO-8601, when the app sent it. */
   sentAt: string;
+  /** On the mobile launcher's socket only (it hears every app): the id of the app that sent it. */
+  app?: string;
   /** Present on messages the platform kept for an offline user: answer with a {@link PushAckFrame}. */
   ack?: true;
   /** What the app sent (any JSON). */

@@ -43,6 +43,18 @@ export class AppRecords {
     return this.appQuery().where('apps.active_version_id', 'is not', null).execute();
   }
 
+  /** The tenant's apps that serve a version, with that version's slipway.json (JSON text), by title. */
+  async liveApps(tenantId: string): Promise<(AppRow & { manifest: string })[]> {
+    const rows = await this.appQuery()
+      .where('apps.tenant_id', '=', tenantId)
+      .where('apps.active_version_id', 'is not', null)
+      .select('active.manifest as manifest')
+      .orderBy('apps.title')
+      .execute();
+    // The join always matches: the active version is a version of the app.
+    return rows.map((row) => ({ ...row, manifest: row.manifest ?? '{}' }));
+  }
+
   async tenantSlug(tenantId: string): Promise<string> {
     const row = await this.db.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirst();
     if (!row) throw notFound('No such tenant.');

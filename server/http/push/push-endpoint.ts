@@ -6,18 +6,21 @@ import type { Disposable } from '../../core/disposable';
 import { isDomainError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { PUSH_BASE, PUSH_CLIENT_SCRIPT_PATH, PUSH_SOCKET_PATH } from '../../protocol/push';
-import type { PushChannelGrant } from '../../services/push/push-channel-tokens';
+import type { IdentityService } from '../../identity/identity-service';
 import type { PushHub } from '../../services/push/push-hub';
-import type { PushService } from '../../services/push/push-service';
+import type { PushService, PushSocketGrant } from '../../services/push/push-service';
+import type { PushSubscription } from '../../services/push/push-subscription';
 import type { ServiceContracts } from '../../services/service-contracts';
 import { errorToProblem, problemResponse } from '../problem';
 import type { PushClientScript } from './push-client-script';
 
 /** What the page-facing side of push is built on. */
 export interface PushEndpointDeps {
-  push: Pick<PushService, 'openChannel'>;
+  push: Pick<PushService, 'openSocket'>;
   hub: PushHub;
   contracts: Pick<ServiceContracts, 'servicesOf'>;
+  /** A launcher's user must still belong to its organisation when it connects. */
+  members: Pick<IdentityService, 'rolesIn'>;
   clientScript: PushClientScript;
   log: Logger;
 }
@@ -71,14 +74,19 @@ export class PushEndpoint implements Disposable {
         return refuse(socket, '404 Not Found', `no push socket at ${url.pathname}`);
       const token = url.searchParams.get('token');
       if (!token) return refuse(socket, '401 Unauthorized', 'add ?token=<the channel token from push/channel>');
-      let grant: PushChannelGrant;
+      let grant: PushSocketGrant;
       try {
-        grant = await this.deps.push.openChannel(token);
+        grant = await this.deps.push.openSocket(token);
       } catch (error) {
         if (isDomainError(error)) return refuse(socket, REFUSAL_STATUS[error.code] ?? '400 Bad Request', error.message);
         throw error;
       }
-      if (!(await this.deps.contracts.servicesOf(grant.scope.tenantId)).has('push'))
+      if (
+        grant.launcherOf !== undefined &&
+        (await this.deps.members.rolesIn(grant.launcherOf, grant.tenantId)).length === 0
+      )
+        return refuse(socket, '403 Forbidden', "the launcher's user is no longer a member of the organisation");
+      if (!(await this.deps.contracts.servicesOf(grant.tenantId)).has('push'))
         return refuse(
           socket,
           '403 Forbidden',
@@ -87,7 +95,7 @@ export class PushEndpoint implements Disposable {
       if (this.deps.hub.isFull)
         return refuse(socket, '503 Service Unavailable', 'too many push connections; retry later');
       if (socket.destroyed) return;
-      this.server.handleUpgrade(request, socket, head, (ws) => this.bind(ws, grant));
+      this.server.handleUpgrade(request, socket, head, (ws) => this.bind(ws, grant.subscription));
     } catch (error) {
       this.deps.log.error('push: WebSocket upgrade failed', error);
       if (!socket.destroyed) refuse(socket, '500 Internal Server Error', 'internal error');
@@ -109,8 +117,8 @@ export class PushEndpoint implements Disposable {
     await this.closeConnections();
   }
 
-  private bind(ws: WebSocket, grant: PushChannelGrant): void {
-    const connection = this.deps.hub.attach(grant, ws);
+  private bind(ws: WebSocket, subscription: PushSubscription): void {
+    const connection = this.deps.hub.attach(subscription, ws);
     ws.on('pong', () => connection.pong());
     ws.on('message', (data, isBinary) => {
       if (!isBinary && Buffer.isBuffer(data)) connection.received(data.toString('utf8'));

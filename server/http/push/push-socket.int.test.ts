@@ -6,11 +6,12 @@ import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { PLATFORM_SERVICES_BASE, SERVICES_SOCKET_NAME } from '../../protocol/platform-services';
-import { PUSH_CLOSE_CODES, type PushMessageFrame } from '../../protocol/push';
+import { PUSH_CLOSE_CODES } from '../../protocol/push';
 import { InstanceTokens } from '../../services/instance-tokens';
 import { PushChannelTokens } from '../../services/push/push-channel-tokens';
 import type { ServiceEnvironment } from '../../services/service-scope';
 import { memberOfNewTenant } from '../../test-support/fixtures';
+import { PageSocket, pushSocketUrl, refusalOf } from '../../test-support/push-page-socket';
 import { startTestPlatform, type TestPlatform } from '../../test-support/test-platform';
 import { postToServices } from '../../test-support/services-socket-client';
 
@@ -50,52 +51,12 @@ async function callServices(
   return { status: answer.status, body: answer.body as Record<string, unknown> };
 }
 
-/** A page's socket: the frames it received, in order. */
-class PageSocket {
-  readonly frames: PushMessageFrame[] = [];
-  readonly closed: Promise<number>;
-
-  constructor(readonly socket: WebSocket) {
-    socket.on('message', (data: Buffer) => this.frames.push(JSON.parse(data.toString('utf8')) as PushMessageFrame));
-    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
-  }
-
-  static async open(token: string): Promise<PageSocket> {
-    const page = new PageSocket(new WebSocket(socketUrl(token)));
-    await once(page.socket, 'open');
-    return page;
-  }
-
-  async waitFor(count: number): Promise<PushMessageFrame[]> {
-    await vi.waitFor(() => expect(this.frames.length).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
-    return this.frames;
-  }
-
-  acknowledge(): void {
-    for (const frame of this.frames) if (frame.ack) this.socket.send(JSON.stringify({ type: 'ack', id: frame.id }));
-  }
-
-  async close(): Promise<void> {
-    this.socket.close();
-    await this.closed;
-  }
-}
-
-const socketUrl = (token: string) => `ws://127.0.0.1:${port}/push/v1/socket?token=${encodeURIComponent(token)}`;
+const socketUrl = (token: string) => pushSocketUrl(port, token);
 
 async function channelToken(app: Awaited<ReturnType<typeof appOf>>, audience: object): Promise<string> {
   const answer = await app('push/channel', audience);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body.token as string;
-}
-
-/** The status line an upgrade was refused with. */
-async function refusalOf(url: string): Promise<number> {
-  const socket = new WebSocket(url);
-  socket.on('error', () => undefined);
-  const [, response] = (await once(socket, 'unexpected-response')) as [unknown, { statusCode: number }];
-  socket.terminate();
-  return response.statusCode;
 }
 
 function keptMessages(): number {
@@ -134,7 +95,7 @@ describe('push over the platform', () => {
     const appId = `app-${++apps}`;
     const app = await appOf(appId);
     const pages = await Promise.all(
-      Array.from({ length: 20 }, async () => PageSocket.open(await channelToken(app, { topic: 'orders' }))),
+      Array.from({ length: 20 }, async () => PageSocket.open(port, await channelToken(app, { topic: 'orders' }))),
     );
     const otherApps = [
       await appOf(appId, 'production'),
@@ -143,9 +104,17 @@ describe('push over the platform', () => {
     ];
     const others: [Awaited<ReturnType<typeof appOf>>, object, PageSocket][] = [];
     for (const other of otherApps)
-      others.push([other, { topic: 'orders' }, await PageSocket.open(await channelToken(other, { topic: 'orders' }))]);
-    others.push([app, { topic: 'orders.eu' }, await PageSocket.open(await channelToken(app, { topic: 'orders.eu' }))]);
-    others.push([app, { user: 'orders' }, await PageSocket.open(await channelToken(app, { user: 'orders' }))]);
+      others.push([
+        other,
+        { topic: 'orders' },
+        await PageSocket.open(port, await channelToken(other, { topic: 'orders' })),
+      ]);
+    others.push([
+      app,
+      { topic: 'orders.eu' },
+      await PageSocket.open(port, await channelToken(app, { topic: 'orders.eu' })),
+    ]);
+    others.push([app, { user: 'orders' }, await PageSocket.open(port, await channelToken(app, { user: 'orders' }))]);
 
     const sent = await app('push/send', { topic: 'orders', message: { order: 17, state: 'approved' } });
     expect(sent).toEqual({ status: 200, body: { delivered: 20, queued: 0 } });
@@ -170,7 +139,7 @@ describe('push over the platform', () => {
     for (const n of [1, 2, 3])
       expect((await app('push/send', { user: 'u-ana', message: { n } })).body).toEqual({ delivered: 0, queued: 1 });
     const token = await channelToken(app, { user: 'u-ana' });
-    const first = await PageSocket.open(token);
+    const first = await PageSocket.open(port, token);
     const frames = await first.waitFor(3);
     expect(frames.map((frame) => [frame.channel, frame.message, frame.ack])).toEqual([
       ['user:u-ana', { n: 1 }, true],
@@ -183,7 +152,7 @@ describe('push over the platform', () => {
     await vi.waitFor(() => expect(keptMessages()).toBe(0), { timeout: 10_000 });
     await first.close();
 
-    const next = await PageSocket.open(token);
+    const next = await PageSocket.open(port, token);
     expect((await app('push/send', { user: 'u-ana', message: 'live' })).body).toEqual({ delivered: 1, queued: 0 });
     expect((await next.waitFor(1)).map((frame) => frame.message)).toEqual(['live']);
     await next.close();

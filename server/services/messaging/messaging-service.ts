@@ -26,6 +26,17 @@ export interface MessagingDeps {
   clock?: () => number;
   /** Where failed deliveries are noted (expected failures: quietly). */
   warn?: (message: string) => void;
+  /** Told of each in-platform message once it is recorded (the recipient's launchers announce it). */
+  onDidMessage?: (message: RecordedUserMessage) => void;
+}
+
+/** An in-platform message just recorded. */
+export interface RecordedUserMessage {
+  id: string;
+  tenantId: string;
+  recipientId: string;
+  subject: string;
+  createdAt: string;
 }
 
 /** A page request of the IDE's lists. */
@@ -121,14 +132,17 @@ export class MessagingService {
     if (roles.length === 0) throw notFound(`No user "${request.user}" in this app's organisation.`, { field: 'user' });
     const now = this.clock();
     const id = sortableId('msg', now);
+    const createdAt = new Date(now).toISOString();
     await this.messages.record({
       id,
       scope,
       recipientId: request.user,
       subject: request.subject,
       body: request.body,
-      createdAt: new Date(now).toISOString(),
+      createdAt,
     });
+    const { tenantId } = scope;
+    this.deps.onDidMessage?.({ id, tenantId, recipientId: request.user, subject: request.subject, createdAt });
     return { id };
   }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../../core/logger';
-import type { PushChannelGrant } from './push-channel-tokens';
 import { encodePushFrame } from './push-frame';
 import type { PushQueue } from './push-message-store';
+import type { PushSubscription } from './push-subscription';
 import { channelNameOf } from './push-target';
 
 /**
@@ -30,13 +30,15 @@ export interface PushConnectionContext {
 }
 
 const OPEN = 1;
+type Kept = NonNullable<PushSubscription['kept']>;
 const DRAIN_PAGE = 100;
 const ACK_BATCH = 500;
 
 /**
- * One page's socket on one channel. A user's connection first drains the messages kept for the
- * user, in order; live messages arriving meanwhile wait behind them, so a page sees a user's
- * messages in the order they were sent. Kept messages are deleted when the page acknowledges them.
+ * One socket: a page's on one channel, or a user's launcher. A user's connection first drains the
+ * messages kept for the user, in order; live messages arriving meanwhile wait behind them, so a
+ * page sees a user's messages in the order they were sent. Kept messages are deleted when the
+ * page acknowledges them.
  */
 export class PushConnection {
   /** Cleared by each heartbeat, set again by the page's pong. */
@@ -56,15 +58,13 @@ export class PushConnection {
 
   constructor(
     private readonly context: PushConnectionContext,
-    readonly grant: PushChannelGrant,
+    readonly subscription: PushSubscription,
     readonly socket: PushSocket,
-    /** The hub's key of the connection's channel. */
-    readonly key: string,
   ) {}
 
-  /** The user of a user channel (whose kept messages this connection drains). */
-  private get userId(): string | undefined {
-    return this.grant.target.kind === 'user' ? this.grant.target.userId : undefined;
+  /** The hub's key of the sockets hearing what this one hears. */
+  get key(): string {
+    return this.subscription.key;
   }
 
   get isOpen(): boolean {
@@ -88,11 +88,11 @@ export class PushConnection {
 
   /** Sends the user's kept messages not sent on this socket yet (again after each enqueue). */
   scheduleDrain(): void {
-    const userId = this.userId;
-    if (userId === undefined || !this.open) return;
+    const kept = this.subscription.kept;
+    if (kept === undefined || !this.open) return;
     this.drains++;
     this.chain = this.chain
-      .then(() => this.drainKept(userId))
+      .then(() => this.drainKept(kept))
       .catch((error: unknown) => this.context.log.error('push: sending kept messages failed', error))
       .then(() => {
         if (--this.drains > 0) return;
@@ -112,12 +112,12 @@ export class PushConnection {
     const { type, id } = (frame ?? {}) as { type?: unknown; id?: unknown };
     if (type !== 'ack' || typeof id !== 'string') return;
     const seq = this.awaitingAck.get(id);
-    const userId = this.userId;
-    if (seq === undefined || userId === undefined) return;
+    const kept = this.subscription.kept;
+    if (seq === undefined || kept === undefined) return;
     this.awaitingAck.delete(id);
     this.acked.push(seq);
     // One delete in flight at a time; acknowledgements arriving meanwhile go in the next one.
-    this.ackFlush ??= this.flushAcks(userId).finally(() => (this.ackFlush = undefined));
+    this.ackFlush ??= this.flushAcks(kept).finally(() => (this.ackFlush = undefined));
   }
 
   pong(): void {
@@ -169,11 +169,12 @@ export class PushConnection {
     }
   }
 
-  private async drainKept(userId: string): Promise<void> {
-    const channel = channelNameOf(this.grant.target);
+  private async drainKept(kept: Kept): Promise<void> {
+    const channel = channelNameOf({ kind: 'user', userId: kept.userId });
+    const { namesApp } = this.subscription;
     for (;;) {
       if (!this.open) return;
-      const page = await this.context.queue.pending(this.grant.scope, userId, {
+      const page = await this.context.queue.pending(kept.scope, kept.userId, {
         afterSeq: this.lastSeq,
         now: this.context.clock(),
         limit: DRAIN_PAGE,
@@ -182,7 +183,11 @@ export class PushConnection {
         if (!this.open || this.socket.readyState !== OPEN) return;
         this.lastSeq = message.seq;
         this.awaitingAck.set(message.id, message.seq);
-        const frame = encodePushFrame({ id: message.id, channel, sentAt: message.sentAt, ack: true }, message.body);
+        const app = namesApp ? message.appId : undefined;
+        const frame = encodePushFrame(
+          { id: message.id, channel, sentAt: message.sentAt, ack: true, app },
+          message.body,
+        );
         // A long queue is fed as the socket drains instead of piling up in memory.
         if (this.socket.bufferedAmount > this.context.maxBufferedBytes / 2) await this.sendAndWait(frame);
         else this.socket.send(frame, { binary: false });
@@ -196,10 +201,10 @@ export class PushConnection {
     return Promise.race([sent, this.whenClosed]);
   }
 
-  private async flushAcks(userId: string): Promise<void> {
+  private async flushAcks(kept: Kept): Promise<void> {
     try {
       while (this.acked.length > 0) {
-        await this.context.queue.remove(this.grant.scope, userId, this.acked.splice(0, ACK_BATCH));
+        await this.context.queue.remove(kept.scope, kept.userId, this.acked.splice(0, ACK_BATCH));
       }
     } catch (error) {
       this.context.log.error('push: deleting acknowledged messages failed', error);

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUSH_CLOSE_CODES } from '../../protocol/push';
 import type { ServiceScope } from '../service-scope';
-import { encodePushFrame } from './push-frame';
 import { PushHub, type PushHubOptions } from './push-hub';
 import { attachFake, MemoryPushQueue, recordingLog } from './push-test-support';
 
@@ -22,8 +21,7 @@ function createHub(options: Partial<PushHubOptions> = {}): { hub: PushHub; queue
   return { hub, queue };
 }
 
-const frame = (message: unknown, id = 'm1') =>
-  encodePushFrame({ id, channel: 'topic:orders', sentAt: 'now' }, JSON.stringify(message));
+const frame = (message: unknown, id = 'm1') => ({ id, sentAt: 'now', body: JSON.stringify(message) });
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('PushHub', () => {
@@ -37,8 +35,8 @@ describe('PushHub', () => {
       attachFake(hub, scope, { kind: 'topic', topic: 'orders.eu' }),
       attachFake(hub, scope, { kind: 'user', userId: 'orders' }),
     ];
-    const bytes = frame({ order: 17 });
-    expect(hub.publish(scope, orders, bytes)).toBe(1000);
+    expect(hub.publish(scope, orders, frame({ order: 17 }))).toBe(1000);
+    const bytes = pages[0]!.sent[0];
     expect(pages.every((page) => page.sent.length === 1 && page.sent[0] === bytes)).toBe(true);
     expect(others.map((page) => page.sent.length)).toEqual([0, 0, 0, 0, 0]);
     expect(pages[0]!.frames()[0]).toEqual({

@@ -2,10 +2,20 @@ import type { Disposable } from '../../core/disposable';
 import type { Logger } from '../../core/logger';
 import { PUSH_CLOSE_CODES } from '../../protocol/push';
 import type { ServiceScope } from '../service-scope';
-import type { PushChannelGrant } from './push-channel-tokens';
 import { PushConnection, type PushConnectionContext, type PushSocket } from './push-connection';
+import { encodePushFrame } from './push-frame';
 import type { PushQueue } from './push-message-store';
-import { channelKeyOf, type PushTarget } from './push-target';
+import type { PushSubscription } from './push-subscription';
+import { channelKeyOf, channelNameOf, launcherKeyOf, type PushTarget } from './push-target';
+
+/** One message on its way out: the hub builds each kind of frame for it once. */
+export interface OutgoingPushMessage {
+  id: string;
+  /** ISO-8601. */
+  sentAt: string;
+  /** The message's JSON text. */
+  body: string;
+}
 
 /** How the hub is tuned; tests shorten the heartbeat and the close grace. */
 export interface PushHubOptions {
@@ -23,9 +33,11 @@ export interface PushHubOptions {
 }
 
 /**
- * The pages' live sockets, keyed by (tenant, app, environment, channel). A send serialises its
- * frame once and writes the same bytes to each socket of the key; slow pages are cut off rather
- * than buffered for; a heartbeat drops dead sockets and closes those whose token expired.
+ * The live sockets: pages' keyed by (tenant, app, environment, channel), launchers' by (tenant,
+ * user). A send serialises its frame once and writes the same bytes to each socket of the key; a
+ * production app's message to a user also goes, naming the app, to the user's launchers. Slow
+ * pages are cut off rather than buffered for; a heartbeat drops dead sockets and closes those
+ * whose token expired.
  *
  * One hub per platform process: a send reaches the pages connected to this process.
  */
@@ -65,41 +77,48 @@ export class PushHub implements Disposable {
   }
 
   /** Takes an accepted socket; the caller forwards its pong, text frames and close to the result. */
-  attach(grant: PushChannelGrant, socket: PushSocket): PushConnection {
-    const key = channelKeyOf(grant.scope, grant.target);
-    const connection = new PushConnection(this.context, grant, socket, key);
+  attach(subscription: PushSubscription, socket: PushSocket): PushConnection {
+    const connection = new PushConnection(this.context, subscription, socket);
     if (this.disposed) {
       connection.terminate();
       return connection;
     }
     this.connections.add(connection);
-    let channel = this.channels.get(key);
-    if (!channel) this.channels.set(key, (channel = new Set()));
+    let channel = this.channels.get(connection.key);
+    if (!channel) this.channels.set(connection.key, (channel = new Set()));
     channel.add(connection);
     connection.scheduleDrain();
     return connection;
   }
 
-  /** Writes one frame to every page of the channel; returns how many sockets took it. */
-  publish(scope: Omit<ServiceScope, 'userId'>, target: PushTarget, frame: Buffer): number {
-    const channel = this.channels.get(channelKeyOf(scope, target));
-    if (!channel) return 0;
-    let delivered = 0;
-    // A socket cut off here leaves the set during the loop, which Set iteration allows.
-    for (const connection of channel) if (connection.deliver(frame)) delivered++;
+  /** Writes a message to every page of the channel (and launchers, see above); returns how many sockets took it. */
+  publish(scope: Omit<ServiceScope, 'userId'>, target: PushTarget, message: OutgoingPushMessage): number {
+    const channel = channelNameOf(target);
+    const pages = this.channels.get(channelKeyOf(scope, target));
+    let delivered = pages ? this.write(pages, encodePushFrame({ ...message, channel }, message.body)) : 0;
+    const launchers = this.launchersHearing(scope, target);
+    if (launchers)
+      delivered += this.write(launchers, encodePushFrame({ ...message, channel, app: scope.appId }, message.body));
     return delivered;
   }
 
-  /** A message was kept for the user: pages that connected meanwhile pick it up. */
+  /** Writes a platform notice (such as a new in-platform message) to a user's launchers only. */
+  notifyLaunchers(tenantId: string, userId: string, channel: string, message: OutgoingPushMessage): number {
+    const launchers = this.channels.get(launcherKeyOf(tenantId, userId));
+    return launchers ? this.write(launchers, encodePushFrame({ ...message, channel }, message.body)) : 0;
+  }
+
+  /** A message was kept for the user: pages and launchers that connected meanwhile pick it up. */
   drain(scope: Omit<ServiceScope, 'userId'>, target: PushTarget): void {
     for (const connection of this.channels.get(channelKeyOf(scope, target)) ?? []) connection.scheduleDrain();
+    for (const connection of this.launchersHearing(scope, target) ?? []) connection.scheduleDrain();
   }
 
   /** One heartbeat: ends sockets that missed the last ping or whose token expired, pings the rest. */
   sweep(): void {
     const now = this.context.clock();
     for (const connection of [...this.connections]) {
-      if (connection.grant.expiresAt <= now) {
+      if (connection.subscription.expiresAt <= now) {
         connection.close(PUSH_CLOSE_CODES.tokenExpired, 'channel token expired');
         continue;
       }
@@ -137,6 +156,19 @@ export class PushHub implements Disposable {
     this.disposed = true;
     clearInterval(this.heartbeat);
     await this.closeAll();
+  }
+
+  private write(sockets: Set<PushConnection>, frame: Buffer): number {
+    let delivered = 0;
+    // A socket cut off here leaves the set during the loop, which Set iteration allows.
+    for (const connection of sockets) if (connection.deliver(frame)) delivered++;
+    return delivered;
+  }
+
+  /** Launchers hear users' messages from production apps only: previews are the developer's. */
+  private launchersHearing(scope: Omit<ServiceScope, 'userId'>, target: PushTarget) {
+    if (target.kind !== 'user' || scope.environment !== 'production') return undefined;
+    return this.channels.get(launcherKeyOf(scope.tenantId, target.userId));
   }
 
   private forget(connection: PushConnection): void {

@@ -6,20 +6,29 @@ import type { ServiceScope } from '../service-scope';
 export interface StoredPushMessage {
   seq: number;
   id: string;
+  /** The app that sent it (launchers hear several). */
+  appId: string;
   /** JSON text. */
   body: string;
   sentAt: string;
+}
+
+/** Whose kept messages: one app's (a page), or every app's of the organisation (a launcher). */
+export interface KeptMessagesScope {
+  tenantId: string;
+  environment: ServiceScope['environment'];
+  appId?: string;
 }
 
 /** What the hub needs of the store: a user's queue in order, and removing what pages acknowledged. */
 export interface PushQueue {
   /** Unexpired messages after `afterSeq`, oldest first. */
   pending(
-    scope: Omit<ServiceScope, 'userId'>,
+    scope: KeptMessagesScope,
     userId: string,
     page: { afterSeq: number; now: number; limit: number },
   ): Promise<StoredPushMessage[]>;
-  remove(scope: Omit<ServiceScope, 'userId'>, userId: string, seqs: readonly number[]): Promise<void>;
+  remove(scope: KeptMessagesScope, userId: string, seqs: readonly number[]): Promise<void>;
 }
 
 type Scope = Omit<ServiceScope, 'userId'>;
@@ -58,30 +67,36 @@ export class PushMessageStore implements PushQueue {
   }
 
   async pending(
-    scope: Scope,
+    scope: KeptMessagesScope,
     userId: string,
     page: { afterSeq: number; now: number; limit: number },
   ): Promise<StoredPushMessage[]> {
     const rows = await this.ofUser(scope, userId)
       .where('seq', '>', page.afterSeq)
       .where('expires_at', '>', new Date(page.now).toISOString())
-      .select(['seq', 'id', 'body', 'sent_at'])
+      .select(['seq', 'id', 'app_id', 'body', 'sent_at'])
       .orderBy('seq')
       .limit(page.limit)
       .execute();
-    return rows.map((row) => ({ seq: Number(row.seq), id: row.id, body: row.body, sentAt: row.sent_at }));
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      id: row.id,
+      appId: row.app_id,
+      body: row.body,
+      sentAt: row.sent_at,
+    }));
   }
 
-  async remove(scope: Scope, userId: string, seqs: readonly number[]): Promise<void> {
+  async remove(scope: KeptMessagesScope, userId: string, seqs: readonly number[]): Promise<void> {
     if (seqs.length === 0) return;
-    await this.db
+    let query = this.db
       .deleteFrom('push_messages')
       .where('tenant_id', '=', scope.tenantId)
-      .where('app_id', '=', scope.appId)
       .where('environment', '=', scope.environment)
       .where('user_id', '=', userId)
-      .where('seq', 'in', [...seqs])
-      .execute();
+      .where('seq', 'in', [...seqs]);
+    if (scope.appId !== undefined) query = query.where('app_id', '=', scope.appId);
+    await query.execute();
   }
 
   /** Deletes every expired message; returns how many. */
@@ -93,12 +108,12 @@ export class PushMessageStore implements PushQueue {
     return Number(result.numDeletedRows);
   }
 
-  private ofUser(scope: Scope, userId: string) {
-    return this.db
+  private ofUser(scope: KeptMessagesScope, userId: string) {
+    const query = this.db
       .selectFrom('push_messages')
       .where('tenant_id', '=', scope.tenantId)
-      .where('app_id', '=', scope.appId)
       .where('environment', '=', scope.environment)
       .where('user_id', '=', userId);
+    return scope.appId === undefined ? query : query.where('app_id', '=', scope.appId);
   }
 }

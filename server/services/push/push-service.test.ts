@@ -9,10 +9,11 @@ import { createTestDatabase, testDialects } from '../../test-support/test-databa
 import type { ServiceScope } from '../service-scope';
 import { PushChannelTokens } from './push-channel-tokens';
 import { PushHub } from './push-hub';
+import { PushLauncherTokens } from './push-launcher-tokens';
 import { PushMessageStore } from './push-message-store';
 import { PushService } from './push-service';
 import type { PushTarget } from './push-target';
-import { attachFake, recordingLog } from './push-test-support';
+import { attachFake, attachFakeLauncher, recordingLog } from './push-test-support';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -39,7 +40,17 @@ async function openPush(dialect: 'sqlite' | 'postgres', options: { maxKeptPerUse
   const hub = new PushHub({ queue: store, log, clock: now, closeGraceMs: 10 });
   cleanups.push(() => hub.dispose());
   const tokens = new PushChannelTokens(path.join(dir, 'push.key'), now);
-  const push = new PushService({ tokens, store, hub, clientScriptUrl: CLIENT_SCRIPT, log, clock: now, ...options });
+  const launcherTokens = new PushLauncherTokens(path.join(dir, 'launcher.key'), now);
+  const push = new PushService({
+    tokens,
+    launcherTokens,
+    store,
+    hub,
+    clientScriptUrl: CLIENT_SCRIPT,
+    log,
+    clock: now,
+    ...options,
+  });
   cleanups.push(() => push.dispose());
   const connect = async (target: PushTarget, at: Omit<ServiceScope, 'userId'> = scope) => {
     const page = attachFake(hub, at, target, { now: clock.now });
@@ -51,7 +62,12 @@ async function openPush(dialect: 'sqlite' | 'postgres', options: { maxKeptPerUse
       if (frame.ack) page.connection!.received(JSON.stringify({ type: 'ack', id: frame.id }));
     await page.connection!.settled();
   };
-  return { db, push, hub, store, tokens, clock, log, connect, ack };
+  const launcher = async (userId: string, tenantId = scope.tenantId) => {
+    const socket = attachFakeLauncher(hub, tenantId, userId);
+    await socket.connection!.settled();
+    return socket;
+  };
+  return { db, push, hub, store, tokens, clock, log, connect, launcher, ack };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -210,5 +226,81 @@ describe.each(testDialects())('PushService on %s', (dialect) => {
     expect(await push.send(scope, { user: 'u-ana', message: 'later' })).toEqual({ delivered: 0, queued: 1 });
     expect(slow.terminated).toBe(true);
     expect(await store.count(scope, 'u-ana', clock.now)).toBe(1);
+  });
+
+  describe('the mobile launcher', () => {
+    const production: ServiceScope = { ...scope, environment: 'production' };
+
+    it("issues a launcher token that opens as that user's launcher, and never as a channel", async () => {
+      const { push, clock } = await openPush(dialect);
+      const access = await push.launcher('t1', 'u-ana');
+      expect(access).toEqual({
+        token: expect.stringMatching(/^l1\./) as string,
+        clientScript: CLIENT_SCRIPT,
+        expiresAt: new Date(clock.now + 86_400_000).toISOString(),
+      });
+      expect(await push.openSocket(access.token)).toEqual({
+        tenantId: 't1',
+        launcherOf: 'u-ana',
+        subscription: expect.objectContaining({ namesApp: true }) as object,
+      });
+      const channel = await push.channel(scope, { user: 'u-ana' });
+      const opened = await push.openSocket(channel.token);
+      expect([opened.tenantId, opened.launcherOf, opened.subscription.namesApp]).toEqual(['t1', undefined, false]);
+      // A channel token's payload under the launcher's prefix is refused: other key, other context.
+      const forged = `l1.${channel.token.split('.').slice(1).join('.')}`;
+      expect(await codeOf(push.openSocket(forged))).toMatch(/^unauthenticated: The launcher token/);
+      clock.now += 86_400_000;
+      expect(await codeOf(push.openSocket(access.token))).toMatch(/^unauthenticated: The launcher token has expired/);
+    });
+
+    it("hears the user's messages from every production app, naming the app; not previews, topics or others", async () => {
+      const { push, launcher, connect, store, clock } = await openPush(dialect);
+      const ana = await launcher('u-ana');
+      const others = [await launcher('u-bo'), await launcher('u-ana', 't2')];
+      const page = await connect({ kind: 'user', userId: 'u-ana' }, production);
+      expect(await push.send(production, { user: 'u-ana', message: { title: 'New request' } })).toEqual({
+        delivered: 2,
+        queued: 0,
+      });
+      expect(await push.send({ ...production, appId: 'app-2' }, { user: 'u-ana', message: 2 })).toEqual({
+        delivered: 1,
+        queued: 0,
+      });
+      expect(await push.send(scope, { user: 'u-ana', message: 'preview' })).toEqual({ delivered: 0, queued: 1 });
+      await push.send(production, { topic: 'orders', message: 'topic' });
+      expect(ana.frames().map((frame) => [frame.app, frame.channel, frame.message, frame.ack ?? false])).toEqual([
+        ['app-1', 'user:u-ana', { title: 'New request' }, false],
+        ['app-2', 'user:u-ana', 2, false],
+      ]);
+      expect(page.frames().map((frame) => [frame.app, frame.message])).toEqual([[undefined, { title: 'New request' }]]);
+      expect(others.map((socket) => socket.sent.length)).toEqual([0, 0]);
+      expect(await store.count(production, 'u-ana', clock.now)).toBe(0);
+    });
+
+    it("drains the user's kept messages of every production app in order, and its acknowledgements delete them", async () => {
+      const { push, launcher, connect, store, ack, clock } = await openPush(dialect);
+      const app2: ServiceScope = { ...production, appId: 'app-2' };
+      await push.send(production, { user: 'u-ana', message: 'first' });
+      await push.send(app2, { user: 'u-ana', message: 'second' });
+      await push.send(scope, { user: 'u-ana', message: 'preview stays' });
+      await push.send({ ...production, tenantId: 't2' }, { user: 'u-ana', message: 'other organisation' });
+      const socket = await launcher('u-ana');
+      expect(socket.frames().map((frame) => [frame.app, frame.message, frame.ack])).toEqual([
+        ['app-1', 'first', true],
+        ['app-2', 'second', true],
+      ]);
+      await ack(socket);
+      expect(await store.count(production, 'u-ana', clock.now)).toBe(0);
+      expect(await store.count(app2, 'u-ana', clock.now)).toBe(0);
+      expect(await store.count(scope, 'u-ana', clock.now)).toBe(1);
+      expect((await connect({ kind: 'user', userId: 'u-ana' }, production)).sent).toHaveLength(0);
+      // Kept while the launcher was away, drained when it is back.
+      socket.connection!.closed();
+      await push.send(app2, { user: 'u-ana', message: 'third' });
+      expect((await launcher('u-ana')).frames().map((frame) => [frame.app, frame.message])).toEqual([
+        ['app-2', 'third'],
+      ]);
+    });
   });
 });

@@ -5,9 +5,10 @@ import type { Logger } from '../../core/logger';
 import { PUSH_DEFAULT_TTL_SECONDS, PUSH_MAX_MESSAGE_BYTES, PUSH_MAX_TTL_SECONDS } from '../../protocol/push';
 import type { ServiceScope } from '../service-scope';
 import type { PushChannelGrant, PushChannelTokens } from './push-channel-tokens';
-import { encodePushFrame } from './push-frame';
+import { PushLauncherTokens } from './push-launcher-tokens';
 import type { PushHub } from './push-hub';
 import type { PushMessageStore } from './push-message-store';
+import { channelSubscription, launcherSubscription, type PushSubscription } from './push-subscription';
 import { channelNameOf, parsePushTarget } from './push-target';
 
 /** What a page needs to receive a channel: its name, its token and the client script to load. */
@@ -15,6 +16,21 @@ export interface PushChannel {
   channel: string;
   token: string;
   clientScript: string;
+}
+
+/** What the mobile launcher connects with (decision 015). */
+export interface PushLauncherAccess {
+  token: string;
+  clientScript: string;
+  /** ISO-8601. */
+  expiresAt: string;
+}
+
+/** What a socket's token lets it hear; a launcher's user must still be a member of `tenantId`. */
+export interface PushSocketGrant {
+  tenantId: string;
+  launcherOf?: string;
+  subscription: PushSubscription;
 }
 
 /** How a send went: sockets written now, and messages kept for a user with no open page. */
@@ -33,6 +49,7 @@ export interface PushSendRequest {
 
 export interface PushServiceOptions {
   tokens: PushChannelTokens;
+  launcherTokens: PushLauncherTokens;
   store: PushMessageStore;
   hub: PushHub;
   /** The absolute URL of the client script (`<publicUrl>/push/v1/client.js`). */
@@ -87,12 +104,11 @@ export class PushService implements Disposable {
     const target = parsePushTarget(request);
     const ttlSeconds = ttlOf(request.ttlSeconds);
     const body = serialise(request.message);
-    const channel = channelNameOf(target);
     const appScope = { tenantId: scope.tenantId, appId: scope.appId, environment: scope.environment };
     const now = this.clock();
     const id = randomBytes(12).toString('base64url');
     const sentAt = new Date(now).toISOString();
-    const delivered = this.options.hub.publish(appScope, target, encodePushFrame({ id, channel, sentAt }, body));
+    const delivered = this.options.hub.publish(appScope, target, { id, sentAt, body });
     if (target.kind === 'topic' || delivered > 0) return { delivered, queued: 0 };
 
     const { store } = this.options;
@@ -113,6 +129,23 @@ export class PushService implements Disposable {
   /** The grant of a page's channel token (the socket's only authentication). */
   openChannel(token: string): Promise<PushChannelGrant> {
     return this.options.tokens.verify(token);
+  }
+
+  /** A token for the user's launcher: every push the organisation's production apps send the user. */
+  async launcher(tenantId: string, userId: string): Promise<PushLauncherAccess> {
+    const expiresAt = this.clock() + (this.options.tokenLifetimeSeconds ?? 24 * 60 * 60) * 1000;
+    const token = await this.options.launcherTokens.issue({ tenantId, userId, expiresAt });
+    return { token, clientScript: this.options.clientScriptUrl, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** What a socket's token (a page's channel token or a launcher token) lets it hear. */
+  async openSocket(token: string): Promise<PushSocketGrant> {
+    if (PushLauncherTokens.looksLikeOne(token)) {
+      const grant = await this.options.launcherTokens.verify(token);
+      return { tenantId: grant.tenantId, launcherOf: grant.userId, subscription: launcherSubscription(grant) };
+    }
+    const grant = await this.openChannel(token);
+    return { tenantId: grant.scope.tenantId, subscription: channelSubscription(grant) };
   }
 
   /** Deletes kept messages whose TTL has passed; returns how many. */

@@ -58,3 +58,11 @@ export function channelKeyOf(scope: Omit<ServiceScope, 'userId'>, target: PushTa
   // Ids never hold control characters (user ids are refused above; the others are platform ids).
   return `${scope.tenantId}\n${scope.appId}\n${scope.environment}\n${channelNameOf(target)}`;
 }
+
+/**
+ * The key of a user's launchers in an organisation. Its second line is empty where a channel key
+ * has an app id (never empty), so the two never meet.
+ */
+export function launcherKeyOf(tenantId: string, userId: string): string {
+  return `${tenantId}\n\nlauncher\n${userId}`;
+}

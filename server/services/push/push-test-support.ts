@@ -1,8 +1,8 @@
 import type { PushMessageFrame } from '../../protocol/push';
 import type { ServiceScope } from '../service-scope';
-import type { PushChannelGrant } from './push-channel-tokens';
 import type { PushConnection, PushSocket } from './push-connection';
-import type { PushQueue, StoredPushMessage } from './push-message-store';
+import type { KeptMessagesScope, PushQueue, StoredPushMessage } from './push-message-store';
+import { channelSubscription, launcherSubscription, type PushSubscription } from './push-subscription';
 import type { PushTarget } from './push-target';
 
 /** A socket that records what the hub does to it; `close` is answered like a live page would. */
@@ -49,13 +49,28 @@ export class FakePushSocket implements PushSocket {
 
 /** Attaches a fake socket for `target` in `scope` to a hub, with a token valid for a day after `now`. */
 export function attachFake(
-  hub: { attach(grant: PushChannelGrant, socket: PushSocket): PushConnection },
+  hub: { attach(subscription: PushSubscription, socket: PushSocket): PushConnection },
   scope: Omit<ServiceScope, 'userId'>,
   target: PushTarget,
   options: { now?: number; answersClose?: boolean } = {},
 ): FakePushSocket {
   const socket = new FakePushSocket(options.answersClose);
-  socket.connection = hub.attach({ scope, target, expiresAt: (options.now ?? Date.now()) + 86_400_000 }, socket);
+  const expiresAt = (options.now ?? Date.now()) + 86_400_000;
+  socket.connection = hub.attach(channelSubscription({ scope, target, expiresAt }), socket);
+  return socket;
+}
+
+/** Attaches a fake launcher socket of `userId` in `tenantId`, with a token valid for a day. */
+export function attachFakeLauncher(
+  hub: { attach(subscription: PushSubscription, socket: PushSocket): PushConnection },
+  tenantId: string,
+  userId: string,
+): FakePushSocket {
+  const socket = new FakePushSocket();
+  socket.connection = hub.attach(
+    launcherSubscription({ tenantId, userId, expiresAt: Date.now() + 86_400_000 }),
+    socket,
+  );
   return socket;
 }
 
@@ -63,12 +78,15 @@ export function attachFake(
 export class MemoryPushQueue implements PushQueue {
   readonly messages: StoredPushMessage[] = [];
   readonly removed: number[] = [];
+  /** The scope of each read, to check what a connection asked for. */
+  readonly readScopes: KeptMessagesScope[] = [];
   private gate: Promise<void> | undefined;
 
-  add(id: string, message: unknown): void {
+  add(id: string, message: unknown, appId = 'app-1'): void {
     this.messages.push({
       seq: this.messages.length + 1,
       id,
+      appId,
       body: JSON.stringify(message),
       sentAt: new Date(0).toISOString(),
     });
@@ -82,17 +100,18 @@ export class MemoryPushQueue implements PushQueue {
   }
 
   async pending(
-    _scope: Omit<ServiceScope, 'userId'>,
+    scope: KeptMessagesScope,
     _userId: string,
     page: { afterSeq: number; limit: number },
   ): Promise<StoredPushMessage[]> {
+    this.readScopes.push(scope);
     await this.gate;
     return this.messages
       .filter((message) => message.seq > page.afterSeq && !this.removed.includes(message.seq))
       .slice(0, page.limit);
   }
 
-  remove(_scope: Omit<ServiceScope, 'userId'>, _userId: string, seqs: readonly number[]): Promise<void> {
+  remove(_scope: KeptMessagesScope, _userId: string, seqs: readonly number[]): Promise<void> {
     this.removed.push(...seqs);
     return Promise.resolve();
   }
