@@ -1,8 +1,12 @@
 import { request } from 'node:http';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseLocationFrom, openDatabase } from './db/database';
+import type { Database } from './db/schema';
 import { BrowserTestClient } from './gateway/browser-test-client';
 import type { AppDto } from './protocol/apps';
 import type { MemberDto, SessionDto } from './protocol/identity';
+import type { LauncherDto } from './protocol/launcher';
 import type { OutboxMailDetailDto, OutboxPageDto } from './protocol/messaging';
 import type { ProjectDto } from './protocol/projects';
 import { finalEvent, publishEvents } from './registry/registry-test-kit';
@@ -12,18 +16,22 @@ import { startTestPlatform, type ApiTestClient, type TestPlatform } from './test
 
 // The java-purchase-requests template published for real (Java toolchain, sealed Tomcat, nginx
 // gateway) and used by two members of the tenant: a staff member submits a purchase request, a
-// manager approves it, and a task mails the requester a summary. Requests live in the datastore.
+// manager approves it, and a task mails the requester a summary; both get notifications for their
+// launchers. Requests live in the datastore.
 let env: TestPlatform;
 let admin: ApiTestClient;
 let tenantId: string;
 let project: ProjectDto;
 let app: AppDto;
 let scope: ServiceScope;
+let db: Kysely<Database>;
 
 interface Member {
   id: string;
   email: string;
   cookie: string;
+  /** Signed in to the platform (the launcher's API). */
+  platform: ApiTestClient;
 }
 let staff: Member;
 let manager: Member;
@@ -85,7 +93,7 @@ async function memberSignedIn(email: string, name: string, roles: MemberDto['rol
   expect(start.status, start.body.slice(0, 500)).toBe(200);
   const appCookie = browser.cookie(`${host}:${gatewayPort()}`, 'slipway_app') ?? '';
   expect(appCookie).not.toBe('');
-  return { id, email, cookie: `slipway_app=${appCookie}` };
+  return { id, email, cookie: `slipway_app=${appCookie}`, platform: client };
 }
 
 /** Polls until `probe` answers something, or fails after `timeoutMs`. */
@@ -108,8 +116,25 @@ beforeAll(async () => {
   scope = { tenantId, appId: app.id, environment: 'production' };
   staff = await memberSignedIn('sam@approvals.test', 'Sam Staff', ['user']);
   manager = await memberSignedIn('mia@approvals.test', 'Mia Manager', ['manager']);
+  db = await openDatabase(databaseLocationFrom(env.platform.config.databaseUrl, env.platform.config.dataDir));
 }, 240_000);
-afterAll(() => env.close());
+afterAll(async () => {
+  await db?.destroy();
+  await env?.close();
+});
+
+/** The notifications kept for a user with no launcher or page open: what their launcher will show. */
+async function keptNotifications(userId: string): Promise<unknown[]> {
+  const rows = await db
+    .selectFrom('push_messages')
+    .select('body')
+    .where('app_id', '=', app.id)
+    .where('environment', '=', 'production')
+    .where('user_id', '=', userId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => JSON.parse(row.body) as unknown);
+}
 
 describe('java-purchase-requests published (access "tenant")', () => {
   it('a member submits, a manager approves, and a task mails the requester a summary', async () => {
@@ -131,6 +156,16 @@ describe('java-purchase-requests published (access "tenant")', () => {
     const id = /\/requests\/(\d+)$/.exec(String(created.headers.location))?.[1] ?? '';
     expect(id).not.toBe('');
 
+    // Each manager's launcher gets a notification (kept: no launcher is open); the requester's does not.
+    expect(await keptNotifications(manager.id)).toEqual([
+      {
+        title: 'New purchase request',
+        body: 'Sam Staff: Standing desk <b>&</b> chair, 1,250.50',
+        path: `/requests/${id}`,
+      },
+    ]);
+    expect(await keptNotifications(staff.id)).toEqual([]);
+
     const staffDetail = await appRequest(`/requests/${id}`, { cookie: staff.cookie });
     expect(staffDetail.text).toContain('Standing desk &lt;b&gt;&amp;&lt;/b&gt; chair');
     expect(staffDetail.text).toContain('1,250.50');
@@ -147,6 +182,13 @@ describe('java-purchase-requests published (access "tenant")', () => {
     expect((await appRequest(`/requests/${id}`, { cookie: manager.cookie })).text).toContain('Approve');
     const approved = await appRequest(`/requests/${id}/approve`, { method: 'POST', cookie: manager.cookie });
     expect(approved.status, approved.text.slice(0, 500)).toBe(303);
+    expect(await keptNotifications(staff.id)).toEqual([
+      {
+        title: 'Purchase request approved',
+        body: 'Standing desk <b>&</b> chair, 1,250.50 by Mia Manager',
+        path: `/requests/${id}`,
+      },
+    ]);
     const again = await appRequest(`/requests/${id}/reject`, { method: 'POST', cookie: manager.cookie });
     expect(again.status).toBe(409);
     expect(again.text).not.toMatch(/Exception|\tat /);
@@ -180,6 +222,17 @@ describe('java-purchase-requests published (access "tenant")', () => {
     };
     expect(api.requests).toEqual([expect.objectContaining({ id: Number(id), status: 'approved', amount: '1250.50' })]);
   }, 120_000);
+
+  it("is a tile on its members' launchers, opening the app's URL", async () => {
+    const view = await staff.platform.json<LauncherDto>('GET', '/launcher');
+    expect(view.apps).toContainEqual({
+      id: app.id,
+      title: 'Purchase requests (Java)',
+      description: expect.stringContaining('Staff submit purchase requests') as string,
+      runtime: 'java',
+      url: app.url,
+    });
+  });
 
   it('refuses task calls that are not signed by the platform', async () => {
     const forged = await appRequest('/tasks/summary', {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * One request ({@code GET /requests/7}) and its decision ({@code POST /requests/7/approve} or
  * {@code /reject}), which only users with the tenant role {@value #MANAGER_ROLE} may make. After a
- * decision a task mails the requester a summary ({@link SummaryTaskServlet}).
+ * decision the requester gets a notification on their launcher and a task mails them a summary
+ * ({@link SummaryTaskServlet}).
  */
 @WebServlet(name = "request-detail", urlPatterns = "/requests/*")
 public class RequestDetailServlet extends HttpServlet {
@@ -59,8 +60,9 @@ public class RequestDetailServlet extends HttpServlet {
             return;
         }
         long id = Long.parseLong(path.group(1));
+        PurchaseRequest decided;
         try {
-            Platform.store().decide(id, DECISIONS.get(path.group(2)), user.get().name());
+            decided = Platform.store().decide(id, DECISIONS.get(path.group(2)), user.get().name());
         } catch (NoSuchElementException e) {
             Html.sendProblem(request, response, HttpServletResponse.SC_NOT_FOUND, "There is no such purchase request.");
             return;
@@ -70,6 +72,7 @@ public class RequestDetailServlet extends HttpServlet {
             return;
         }
         services.tasks().enqueue(Task.to("/tasks/summary").payload(Map.of("request", id)));
+        Notifications.requesterOf(services, decided);
         Html.seeOther(request, response, "/requests/" + id);
     }
 

@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 /**
  * Shows the form for a new purchase request (GET) and saves it (POST). The requester is the
  * signed-in user; the managers' open list pages hear about the new request by push, on the topic
- * {@value #APPROVALS_TOPIC}.
+ * {@value #APPROVALS_TOPIC}, and each manager gets a notification on their phone's launcher.
  */
 @WebServlet(name = "request-form", urlPatterns = "/requests/new")
 public class RequestFormServlet extends HttpServlet {
@@ -52,6 +52,7 @@ public class RequestFormServlet extends HttpServlet {
         Optional<User> requester = services.users().current(request);
         PurchaseRequest created = Platform.store().create(title, amount, requester);
         announce(services, created);
+        Notifications.managersOf(services, created);
         Html.seeOther(request, response, "/requests/" + created.id());
     }
 
