@@ -1,3 +1,6 @@
+// Relative, not '@/…': this value import must also resolve under vitest, which has no path alias.
+import { PUSH_CLOSE_CODES } from '../../server/protocol/push';
+
 /** How the platform's client script reports a closed socket (server/http/push/push-client.js). */
 export interface PushCloseEvent {
   code: number;
@@ -20,8 +23,8 @@ export interface SlipwayPushClient {
   ): PushConnection;
 }
 
-/** The close code the push socket uses for an expired token (PUSH_CLOSE_CODES.tokenExpired). */
-export const TOKEN_EXPIRED_CODE = 4401;
+/** The close code the push socket uses for an expired token. */
+export const TOKEN_EXPIRED_CODE = PUSH_CLOSE_CODES.tokenExpired;
 
 // Tokens are refreshed a little before their expiry, so a clock a few seconds off still works.
 const EXPIRY_MARGIN_MS = 30_000;
