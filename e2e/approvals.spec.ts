@@ -46,13 +46,29 @@ async function signedInPage(browser: Browser, who: { email: string; password: st
   return page;
 }
 
+const PLATFORM_URL = `http://localhost:${process.env.SLIPWAY_E2E_PORT ?? '3217'}`;
+
+/** A phone signed in to the platform, showing its launcher (`/m`) connected for push. */
+async function launcherOnPhone(browser: Browser, who: { email: string; password: string }): Promise<Page> {
+  const context = await browser.newContext({ ...devices['Pixel 7'] });
+  const page = await context.newPage();
+  await page.goto(`${PLATFORM_URL}/m`);
+  await expect(page).toHaveURL(/\/login\?next=%2Fm$|\/login\?next=\/m$/);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${PLATFORM_URL}/m`);
+  await expect(page.getByText('Live', { exact: true })).toBeVisible({ timeout: 30_000 });
+  return page;
+}
+
 /** Opens another tenant app in the same browser: already signed in, the login hop comes straight back. */
 async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForURL((u) => u.origin === new URL(url).origin, { timeout: 30_000 });
 }
 
-test('a staff member files an expense and a purchase request; the manager sees it arrive live and approves it', async ({
+test('a staff member files an expense and a purchase request; the manager sees it arrive live, on the launcher too, and approves it', async ({
   browser,
   request,
 }) => {
@@ -69,6 +85,11 @@ test('a staff member files an expense and a purchase request; the manager sees i
   }
   const expenses = await publishTemplate(api, 'expenses-approvals-e2e', 'python-expense-reports');
   const approvals = await publishTemplate(api, 'approvals-e2e', 'java-purchase-requests');
+
+  // The manager's phone shows the launcher: both apps, and push connected.
+  const managerPhone = await launcherOnPhone(browser, MANAGER);
+  await expect(managerPhone.getByRole('link', { name: /Purchase requests \(Java\)/ })).toBeVisible();
+  await expect(managerPhone.getByRole('link', { name: /Expense reports/ })).toBeVisible();
 
   // The manager's list page is open and listening before anything is submitted.
   const manager = await signedInPage(browser, MANAGER, approvals.url, false);
@@ -103,6 +124,16 @@ test('a staff member files an expense and a purchase request; the manager sees i
   await expect(row).toContainText('Sam Staff');
   expect(manager.url()).toBe(managerUrl);
 
+  // The manager's launcher gets a notification at the same time; tapping it opens the request.
+  await managerPhone.getByRole('tab', { name: /^Notifications/ }).click();
+  const notification = managerPhone.getByRole('article').filter({ hasText: 'New purchase request' });
+  await expect(notification).toContainText('Sam Staff: Ergonomic chair, 349.90', { timeout: 30_000 });
+  await expect(notification).toContainText('Purchase requests (Java)');
+  await notification.click();
+  await managerPhone.waitForURL((u) => u.origin === new URL(approvals.url).origin, { timeout: 30_000 });
+  await expect(managerPhone.getByRole('heading', { level: 1 })).toHaveText('Ergonomic chair');
+  await managerPhone.context().close();
+
   await row.click();
   await manager.getByRole('button', { name: 'Approve' }).click();
   await expect(manager.getByText('Approved', { exact: true })).toBeVisible();
@@ -111,6 +142,14 @@ test('a staff member files an expense and a purchase request; the manager sees i
   // The staff member sees the decision; the summary mail reaches the project's outbox.
   await staff.reload();
   await expect(staff.getByText('Approved', { exact: true })).toBeVisible();
+
+  // The staff member's launcher was not open when the decision was made: the notification waited.
+  await staff.goto(`${PLATFORM_URL}/m`);
+  await staff.getByRole('tab', { name: /^Notifications/ }).click();
+  await expect(staff.getByRole('article').filter({ hasText: 'Purchase request approved' })).toContainText(
+    'Ergonomic chair, 349.90 by Mia Manager',
+    { timeout: 30_000 },
+  );
   await expect
     .poll(
       async () => {

@@ -9,6 +9,7 @@ import type { TerminalInfo } from '@/server/protocol/terminal';
 import type { LogEntryDto, PreviewLinkDto, PreviewStatusDto } from '@/server/protocol/preview';
 import type { AppDto, AppVersionDto, InstanceDto, PublishEvent } from '@/server/protocol/apps';
 import type { OutboxMailDetailDto, OutboxPageDto, UserMessagesPageDto } from '@/server/protocol/messaging';
+import type { LauncherDto } from '@/server/protocol/launcher';
 import { readNdjson } from '@/server/protocol/ndjson';
 
 export { ApiError, errorMessage } from './api-error';
@@ -246,5 +247,9 @@ export const api = {
     /** The signed-in user's in-platform messages from apps, newest first. */
     list: (cursor?: string) => send<UserMessagesPageDto>('GET', '/messages', { query: { cursor } }),
     markRead: (messageId: string) => send<void>('POST', `/messages/${enc(messageId)}/read`),
+  },
+  launcher: {
+    /** The mobile launcher: the user's organisations, the chosen one's apps and its push token. */
+    get: (tenantId?: string) => send<LauncherDto>('GET', '/launcher', { query: { tenantId } }),
   },
 };

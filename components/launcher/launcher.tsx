@@ -4,10 +4,10 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api } from '@/components/api/api-client';
 import { AppGrid, AppGridSkeleton } from './app-grid';
 import { LauncherHeader } from './launcher-header';
-import { LAUNCHER_LOGIN_URL } from './launcher-api';
 import { interpretFrame } from './launcher-notification';
 import { MessagesView } from './messages-view';
 import { NotificationsView } from './notifications-view';
+import { browserStorage, forgetAllNotifications } from './notification-store';
 import { alertPermission, requestAlertPermission, showSystemAlert, type AlertPermission } from './system-alert';
 import { TabBar, panelId, tabId, type LauncherTab, type LauncherView } from './tab-bar';
 import { useLauncher, type LauncherState } from './use-launcher';
@@ -143,7 +143,8 @@ function useAlertPermission(): { value: AlertPermission; request: () => Promise<
 async function signOut(): Promise<void> {
   try {
     await api.auth.logout();
+    forgetAllNotifications(browserStorage());
   } finally {
-    window.location.assign(LAUNCHER_LOGIN_URL);
+    window.location.assign('/login?next=%2Fm');
   }
 }

@@ -3,6 +3,7 @@ import type { LauncherNotificationItem } from './launcher-notification';
 import {
   NOTIFICATION_LIMIT,
   addNotification,
+  forgetAllNotifications,
   loadNotifications,
   markAllSeen,
   notificationKey,
@@ -30,6 +31,10 @@ function memoryStorage(): NotificationStorage & { data: Map<string, string> } {
     getItem: (key) => data.get(key) ?? null,
     setItem: (key, value) => void data.set(key, value),
     removeItem: (key) => void data.delete(key),
+    key: (index) => [...data.keys()][index] ?? null,
+    get length() {
+      return data.size;
+    },
   };
 }
 
@@ -43,6 +48,10 @@ const throwing: NotificationStorage = {
   removeItem: () => {
     throw new Error('SecurityError');
   },
+  key: () => {
+    throw new Error('SecurityError');
+  },
+  length: 1,
 };
 
 describe('addNotification', () => {
@@ -118,5 +127,16 @@ describe('storage', () => {
     expect(saveNotifications(null, key, [item('a', 1)])).toBe(false);
     expect(saveNotifications(throwing, key, [item('a', 1)])).toBe(false);
     expect(saveNotifications(throwing, key, [])).toBe(false);
+  });
+
+  it("forgets every user's notifications on sign-out, and nothing else", () => {
+    const storage = memoryStorage();
+    saveNotifications(storage, notificationKey('u1', 't1'), [item('1', 1)]);
+    saveNotifications(storage, notificationKey('u2', 't2'), [item('2', 2)]);
+    storage.setItem('slipway.tenant', 't1');
+    forgetAllNotifications(storage);
+    expect([...storage.data.keys()]).toEqual(['slipway.tenant']);
+    expect(() => forgetAllNotifications(null)).not.toThrow();
+    expect(() => forgetAllNotifications(throwing)).not.toThrow();
   });
 });

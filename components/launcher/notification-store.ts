@@ -4,7 +4,7 @@ import type { LauncherNotificationItem } from './launcher-notification';
 export const NOTIFICATION_LIMIT = 100;
 
 /** The part of `Storage` the store uses (tests pass a fake; some browsers have none). */
-export type NotificationStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+export type NotificationStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
 const KEY_PREFIX = 'slipway.launcher.notifications';
 
@@ -19,6 +19,21 @@ export function browserStorage(): NotificationStorage | null {
     return typeof window === 'undefined' ? null : window.localStorage;
   } catch {
     return null;
+  }
+}
+
+/** Removes every user's stored notifications: signing out of a shared phone leaves none behind. */
+export function forgetAllNotifications(storage: NotificationStorage | null): void {
+  if (!storage) return;
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith(`${KEY_PREFIX}.`)) keys.push(key);
+    }
+    for (const key of keys) storage.removeItem(key);
+  } catch {
+    // Storage that cannot be read holds nothing of ours either.
   }
 }
 

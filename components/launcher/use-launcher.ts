@@ -2,8 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LauncherDto } from '@/server/protocol/launcher';
-import { ApiError, errorMessage } from '@/components/api/api-error';
-import { fetchLauncher } from './launcher-api';
+import { api, ApiError, errorMessage } from '@/components/api/api-client';
 
 // The dashboard's key: choosing an organisation here or there chooses it for both.
 const TENANT_KEY = 'slipway.tenant';
@@ -82,10 +81,10 @@ export function useLauncher(): LauncherState {
 /** A remembered organisation the user has left is refused: fall back to the default one. */
 async function fetchWithFallback(tenantId: string | undefined): Promise<LauncherDto> {
   try {
-    return await fetchLauncher(tenantId);
+    return await api.launcher.get(tenantId);
   } catch (e) {
     const refused = e instanceof ApiError && [400, 403, 404].includes(e.status);
     if (!tenantId || !refused) throw e;
-    return fetchLauncher();
+    return api.launcher.get();
   }
 }
