@@ -2,14 +2,9 @@
 
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '@/components/api/api-client';
+import { landingPath } from './landing-path';
 
-/** Only same-origin paths are honoured, so `?next=` cannot send people to another site. */
-export function safeNextPath(raw: string | null): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  return raw;
-}
-
-/** Email + password form; on success goes to `?next=` (or the dashboard). */
+/** Email + password form; on success goes to `?next=` (or where the user's roles belong, see landingPath). */
 export function LoginForm() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -21,9 +16,9 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      await api.auth.login({ email, password });
+      const session = await api.auth.login({ email, password });
       // A full navigation, so every page starts from the new session cookie.
-      window.location.assign(safeNextPath(new URLSearchParams(window.location.search).get('next')));
+      window.location.assign(landingPath(new URLSearchParams(window.location.search).get('next'), session.memberships));
     } catch (e) {
       setError(errorMessage(e));
       setBusy(false);

@@ -53,6 +53,9 @@ export function Dashboard() {
           <Link href="/apps" prefetch={false} className="btn btn-ghost">
             Published apps
           </Link>
+          <Link href="/m" prefetch={false} className="btn btn-ghost">
+            Launcher
+          </Link>
           <ThemeToggle />
           <button type="button" className="btn btn-secondary" onClick={() => void logout()}>
             Log out
