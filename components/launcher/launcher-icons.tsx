@@ -1,3 +1,5 @@
+import { StrokeIcon } from '@/components/ui/icon';
+
 /** Names of the launcher's tab and action icons. */
 export type LauncherIconName = 'apps' | 'bell' | 'mail' | 'sign-out';
 
@@ -11,20 +13,5 @@ const PATHS: Record<LauncherIconName, string> = {
 
 /** A decorative launcher icon; the control around it carries the accessible name. */
 export function LauncherIcon({ name, size = 24 }: { name: LauncherIconName; size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d={PATHS[name]} />
-    </svg>
-  );
+  return <StrokeIcon path={PATHS[name]} size={size} grid={24} strokeWidth={1.8} />;
 }

@@ -66,20 +66,35 @@ const PATHS: Record<IconName, string> = {
 
 /** A decorative icon; the control it sits in carries the accessible name. */
 export function Icon({ name, size = 16 }: { name: IconName; size?: number }) {
+  return <StrokeIcon path={PATHS[name]} size={size} grid={16} strokeWidth={1.2} />;
+}
+
+/** A decorative line drawing of `path` on a `grid`×`grid` square, in the current text colour. */
+export function StrokeIcon({
+  path,
+  size,
+  grid,
+  strokeWidth,
+}: {
+  path: string;
+  size: number;
+  grid: number;
+  strokeWidth: number;
+}) {
   return (
     <svg
       width={size}
       height={size}
-      viewBox="0 0 16 16"
+      viewBox={`0 0 ${grid} ${grid}`}
       fill="none"
       stroke="currentColor"
-      strokeWidth="1.2"
+      strokeWidth={strokeWidth}
       strokeLinecap="round"
       strokeLinejoin="round"
       aria-hidden="true"
       focusable="false"
     >
-      <path d={PATHS[name]} />
+      <path d={path} />
     </svg>
   );
 }

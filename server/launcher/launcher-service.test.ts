@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDomainError } from '../core/errors';
 import { openDatabase } from '../db/database';
 import { IdentityService } from '../identity/identity-service';
 import type { Principal } from '../identity/principal';
@@ -16,6 +15,7 @@ import { PushMessageStore } from '../services/push/push-message-store';
 import { PushService } from '../services/push/push-service';
 import { recordingLog } from '../services/push/push-test-support';
 import { ServiceContracts } from '../services/service-contracts';
+import { outcomeOf } from '../test-support/domain-error-code';
 import { createTestDatabase, testDialects } from '../test-support/test-databases';
 import { LauncherService } from './launcher-service';
 
@@ -83,16 +83,6 @@ async function openLauncher(dialect: 'sqlite' | 'postgres') {
   return { db, launcher, contracts, launcherTokens, warnings, tenant, member, app };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isDomainError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'ok';
-}
-
 describe.each(testDialects())('LauncherService on %s', (dialect) => {
   it("lists the organisation's serving apps the user's roles admit, by title, with a push token", async () => {
     const { launcher, launcherTokens, tenant, member, app } = await openLauncher(dialect);
@@ -141,7 +131,7 @@ describe.each(testDialects())('LauncherService on %s', (dialect) => {
     expect(view.tenant?.id).toBe(globex);
     expect(view.apps.map((a) => a.id)).toEqual([globexApp]);
     const initech = await tenant('initech');
-    expect(await codeOf(launcher.view(sam, initech))).toMatch(/^not-found: No such organisation among yours/);
+    expect(await outcomeOf(launcher.view(sam, initech))).toMatch(/^not-found: No such organisation among yours/);
   });
 
   it('has no push when the contract leaves it out, and nothing for a user of no organisation', async () => {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDomainError } from '../../core/errors';
 import { openDatabase } from '../../db/database';
 import { PUSH_MAX_MESSAGE_BYTES } from '../../protocol/push';
+import { outcomeOf } from '../../test-support/domain-error-code';
 import { createTestDatabase, testDialects } from '../../test-support/test-databases';
 import type { ServiceScope } from '../service-scope';
 import { PushChannelTokens } from './push-channel-tokens';
@@ -70,16 +70,6 @@ async function openPush(dialect: 'sqlite' | 'postgres', options: { maxKeptPerUse
   return { db, push, hub, store, tokens, clock, log, connect, launcher, ack };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isDomainError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'ok';
-}
-
 describe.each(testDialects())('PushService on %s', (dialect) => {
   it('issues a channel: its name, a token for this scope valid a day, and the client script', async () => {
     const { push, tokens, clock } = await openPush(dialect);
@@ -117,12 +107,12 @@ describe.each(testDialects())('PushService on %s', (dialect) => {
       [{ topic: 'orders', message: 1, ttlSeconds: '60' }, /^invalid-input: "ttlSeconds"/],
     ];
     for (const [request, expected] of cases) {
-      expect(await codeOf(push.send(scope, request as { message: unknown })), JSON.stringify(request)).toMatch(
+      expect(await outcomeOf(push.send(scope, request as { message: unknown })), JSON.stringify(request)).toMatch(
         expected,
       );
     }
-    expect(await codeOf(push.channel(scope, {}))).toMatch(/^invalid-input: Name exactly one audience/);
-    expect(await codeOf(push.channel(scope, { topic: 'UPPER' }))).toMatch(/^invalid-input: "topic"/);
+    expect(await outcomeOf(push.channel(scope, {}))).toMatch(/^invalid-input: Name exactly one audience/);
+    expect(await outcomeOf(push.channel(scope, { topic: 'UPPER' }))).toMatch(/^invalid-input: "topic"/);
   });
 
   it('takes messages up to 64 KiB as JSON and refuses larger ones as too large', async () => {
@@ -131,7 +121,7 @@ describe.each(testDialects())('PushService on %s', (dialect) => {
     const largest = 'é'.repeat((PUSH_MAX_MESSAGE_BYTES - 2) / 2);
     expect(await push.send(scope, { topic: 'orders', message: largest })).toEqual({ delivered: 0, queued: 0 });
     expect(await push.send(scope, { user: 'u-ana', message: largest })).toEqual({ delivered: 0, queued: 1 });
-    expect(await codeOf(push.send(scope, { topic: 'orders', message: `${largest}x` }))).toMatch(
+    expect(await outcomeOf(push.send(scope, { topic: 'orders', message: `${largest}x` }))).toMatch(
       /^too-large: The message is 65537 bytes as JSON/,
     );
   });
@@ -213,7 +203,7 @@ describe.each(testDialects())('PushService on %s', (dialect) => {
     const { push } = await openPush(dialect, { maxKeptPerUser: 2 });
     await push.send(scope, { user: 'u-ana', message: 1 });
     await push.send(scope, { user: 'u-ana', message: 2 });
-    expect(await codeOf(push.send(scope, { user: 'u-ana', message: 3 }))).toMatch(
+    expect(await outcomeOf(push.send(scope, { user: 'u-ana', message: 3 }))).toMatch(
       /^too-many-requests: User "u-ana" has 2 undelivered push messages/,
     );
     expect(await push.send(scope, { user: 'u-bo', message: 1 })).toEqual({ delivered: 0, queued: 1 });
@@ -249,9 +239,11 @@ describe.each(testDialects())('PushService on %s', (dialect) => {
       expect([opened.tenantId, opened.launcherOf, opened.subscription.namesApp]).toEqual(['t1', undefined, false]);
       // A channel token's payload under the launcher's prefix is refused: other key, other context.
       const forged = `l1.${channel.token.split('.').slice(1).join('.')}`;
-      expect(await codeOf(push.openSocket(forged))).toMatch(/^unauthenticated: The launcher token/);
+      expect(await outcomeOf(push.openSocket(forged))).toMatch(/^unauthenticated: The launcher token/);
       clock.now += 86_400_000;
-      expect(await codeOf(push.openSocket(access.token))).toMatch(/^unauthenticated: The launcher token has expired/);
+      expect(await outcomeOf(push.openSocket(access.token))).toMatch(
+        /^unauthenticated: The launcher token has expired/,
+      );
     });
 
     it("hears the user's messages from every production app, naming the app; not previews, topics or others", async () => {
