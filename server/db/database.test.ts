@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDialects, type TestDatabase } from '../test-support/test-databases';
+import { sql } from 'kysely';
 import { openDatabase } from './database';
 
 describe.each(testDialects())('database on %s', (dialect) => {
@@ -37,4 +38,26 @@ describe.each(testDialects())('database on %s', (dialect) => {
     ).rejects.toThrow();
     await second.destroy();
   });
+
+  it.runIf(dialect === 'postgres')(
+    'survives the server ending an idle pooled connection, and keeps answering',
+    async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'slipway-db-'));
+      database = await createTestDatabase(dialect, dir);
+      const db = await openDatabase(database.location);
+      try {
+        const own = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+        const pid = own.rows[0]!.pid;
+        // Another connection ends the idle one, as a restart or an administrator would.
+        const admin = await openDatabase(database.location);
+        await sql`select pg_terminate_backend(${pid})`.execute(admin);
+        await admin.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const again = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+        expect(again.rows[0]!.pid).not.toBe(pid);
+      } finally {
+        await db.destroy();
+      }
+    },
+  );
 });

@@ -46,7 +46,13 @@ export async function openDatabase(location: DatabaseLocation): Promise<Kysely<D
 
 async function createDialect(location: DatabaseLocation): Promise<SqliteDialect | PostgresDialect> {
   if (location.kind === 'postgres') {
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 10 }) });
+    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    // An idle connection the server ends (a restart, an administrator, a failover) is dropped by
+    // the pool and replaced on next use; without a listener its error would end the platform.
+    pool.on('error', (error) => {
+      process.stderr.write(`slipway: an idle PostgreSQL connection ended (${error.message}); the pool replaces it\n`);
+    });
+    return new PostgresDialect({ pool });
   }
   if (location.file !== ':memory:') await mkdir(path.dirname(location.file), { recursive: true });
   const sqlite = new SqliteDatabase(location.file);
