@@ -188,17 +188,27 @@ describe.each(['detected', 'none'] as const)('ProcessDriver (cgroups: %s)', (cgr
           ? [`memory.limit_in_bytes=${128 * 1024 * 1024}`, 'pids.max=64']
           : [`memory.max=${128 * 1024 * 1024}`, 'pids.max=64'],
       );
+      // A failure below says what the instance printed (gunicorn names a worker it lost, and why).
+      const printed: string[] = [];
+      const listening = driver.onDidOutput((line) => {
+        if (line.handle === instance.handle) printed.push(line.text);
+      });
+      const probe = (urlPath: string) =>
+        httpGet(instance.endpoint, urlPath).catch((error: unknown) => {
+          throw new Error(`GET ${urlPath}: ${String(error)}; the instance printed:\n${printed.slice(-30).join('\n')}`);
+        });
       const procs = await readFile(path.join(record.cgroups[0] ?? '', 'cgroup.procs'), 'utf8');
       expect(procs.split('\n')).toContain(String(keeperPid(instance.handle)));
       expect(await driver.memoryBytes(instance.handle)).toBeGreaterThan(1024 * 1024);
       // pids.max is 64: a burst of 100 children cannot all start.
-      const forked = (await httpGet(instance.endpoint, '/fork?n=100')).body;
+      const forked = (await probe('/fork?n=100')).body;
       expect(forked).toMatch(/^forked \d+$/);
       expect(Number(forked.split(' ')[1])).toBeLessThan(64);
       // The memory limit is 128 MB: touching 300 MB gets the worker killed, not the host swapping.
-      expect((await httpGet(instance.endpoint, '/alloc?mb=16')).body).toBe('allocated 16 MB');
+      expect((await probe('/alloc?mb=16')).body).toBe('allocated 16 MB');
       const tooMuch = await httpGet(instance.endpoint, '/alloc?mb=300').then((answer) => answer.body, String);
       expect(tooMuch).not.toBe('allocated 300 MB');
+      void listening.dispose();
     }
     await driver.stop(instance.handle, 0);
     for (const dir of record.cgroups) await expect(readFile(path.join(dir, 'cgroup.procs'))).rejects.toThrow();
