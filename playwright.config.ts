@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './e2e/chromium';
+import { stopLeftoverNginxAtExit } from './e2e/leftover-nginx';
 
 // One fresh platform per run; its data dir is shared with the tests through the environment
 // (workers inherit it), so they can check files on disk.
@@ -10,6 +11,7 @@ process.env.SLIPWAY_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'slipway-e2
 process.env.SLIPWAY_E2E_PORT ??= '3217';
 const port = process.env.SLIPWAY_E2E_PORT;
 const baseURL = `http://localhost:${port}`;
+stopLeftoverNginxAtExit(process.env.SLIPWAY_E2E_DATA_DIR);
 
 export default defineConfig({
   testDir: 'e2e',
