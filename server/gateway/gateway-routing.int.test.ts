@@ -56,6 +56,14 @@ describe('gateway routing through a real nginx', () => {
     expect(unknown.body).toContain('No app here');
   });
 
+  it('starts and reloads nginx without a warning in its error log', async () => {
+    // A members-only app has the most header rules (identity set, session and cookie cleared).
+    await gateway.apply([appA([backends.a1!.endpoint], { access: 'tenant' }), appB()]);
+    await gateway.apply([appA([backends.a1!.endpoint, backends.a2!.endpoint], { access: 'tenant' }), appB()]);
+    const errorLog = await readFile(path.join(gateway.layout.prefixDir, 'logs', 'error.log'), 'utf8');
+    expect(errorLog.split('\n').filter((line) => /\[(warn|error|crit|alert|emerg)\]/.test(line))).toEqual([]);
+  });
+
   it('balances across the ready instances of an app', async () => {
     await gateway.apply([appA([backends.a1!.endpoint, backends.a2!.endpoint])]);
     const seen = new Set<string>();

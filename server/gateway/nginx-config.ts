@@ -90,6 +90,10 @@ function renderHttpPreamble(options: NginxConfigOptions): string {
     // default bucket (64 on this CPU), which made `nginx -t` refuse the whole table.
     'server_names_hash_bucket_size 256;',
     'server_names_hash_max_size 8192;',
+    // The app locations set and clear more headers than the default table holds; nginx then warns
+    // on every start and reload that it fell back to a slower layout.
+    'proxy_headers_hash_bucket_size 128;',
+    'proxy_headers_hash_max_size 1024;',
     'access_log off;',
     'sendfile on;',
     'tcp_nodelay on;',
