@@ -47,7 +47,7 @@ export function AppVersionsTable({
                 {v.commit ? <code title={v.commit}> {v.commit.slice(0, 7)}</code> : null}
               </td>
               <td title={v.createdAt}>
-                {relativeTime(v.createdAt)} by {v.createdBy}
+                {relativeTime(v.createdAt)} by {v.createdByName ?? 'a former member'}
               </td>
               <td>
                 {action ? (

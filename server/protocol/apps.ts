@@ -36,7 +36,10 @@ export interface AppVersionDto {
   commit: string | null;
   artifactHash: string | null;
   artifactBytes: number | null;
+  /** The id of the user who published it. */
   createdBy: string;
+  /** Their name, for people to read; null when unknown (no longer a user, or not looked up). */
+  createdByName: string | null;
   createdAt: string;
 }
 

@@ -9,6 +9,8 @@ import type { AppDto, AppVersionDto, PublishOperationDto, PublishStage, VersionS
 export type AppRow = Selectable<AppsTable> & { tenant_slug: string; active_number: number | null };
 /** A version row. */
 export type VersionRow = Selectable<AppVersionsTable>;
+/** A version row with its publisher's name, as the version lists read it. */
+export type NamedVersionRow = VersionRow & { created_by_name: string | null };
 /** A publish operation row. */
 export type OperationRow = Selectable<PublishOperationsTable>;
 
@@ -210,21 +212,14 @@ export class AppRecords {
   }
 
   /** Versions of an app, newest first. */
-  async versions(appId: string): Promise<VersionRow[]> {
-    return this.db
-      .selectFrom('app_versions')
-      .selectAll()
-      .where('app_id', '=', appId)
-      .orderBy('number', 'desc')
-      .execute();
+  async versions(appId: string): Promise<NamedVersionRow[]> {
+    return this.namedVersions().where('app_versions.app_id', '=', appId).orderBy('number', 'desc').execute();
   }
 
-  async version(appId: string, number: number): Promise<VersionRow | undefined> {
-    return this.db
-      .selectFrom('app_versions')
-      .selectAll()
-      .where('app_id', '=', appId)
-      .where('number', '=', number)
+  async version(appId: string, number: number): Promise<NamedVersionRow | undefined> {
+    return this.namedVersions()
+      .where('app_versions.app_id', '=', appId)
+      .where('app_versions.number', '=', number)
       .executeTakeFirst();
   }
 
@@ -315,6 +310,14 @@ export class AppRecords {
     };
   }
 
+  private namedVersions() {
+    return this.db
+      .selectFrom('app_versions')
+      .leftJoin('users', 'users.id', 'app_versions.created_by')
+      .selectAll('app_versions')
+      .select('users.name as created_by_name');
+  }
+
   private appQuery() {
     return this.db
       .selectFrom('apps')
@@ -328,7 +331,10 @@ export class AppRecords {
 const INTERRUPTED = 'The platform stopped during this publish; the previously active version kept serving.';
 
 /** A version as the API shows it. */
-export function versionDto(row: VersionRow, activeVersionId: string | null): AppVersionDto {
+export function versionDto(
+  row: VersionRow & { created_by_name?: string | null },
+  activeVersionId: string | null,
+): AppVersionDto {
   return {
     id: row.id,
     appId: row.app_id,
@@ -341,6 +347,7 @@ export function versionDto(row: VersionRow, activeVersionId: string | null): App
     artifactHash: row.artifact_hash,
     artifactBytes: row.artifact_bytes,
     createdBy: row.created_by,
+    createdByName: row.created_by_name ?? null,
     createdAt: row.created_at,
   };
 }

@@ -13,7 +13,7 @@ import type { TenantRole } from '../protocol/identity';
 import type { ProjectService } from '../workspace/project-service';
 import { openInside } from '../workspace/safe-path';
 import type { ArtifactStore } from './artifact-store';
-import { versionDto, type AppRecords, type AppRow, type VersionRow } from './app-records';
+import { versionDto, type AppRecords, type AppRow, type NamedVersionRow, type VersionRow } from './app-records';
 import {
   checkoutCommit,
   commitForPublish,
@@ -308,7 +308,7 @@ export class RegistryService {
     };
   }
 
-  private async versionOf(app: AppRow, number: number): Promise<VersionRow> {
+  private async versionOf(app: AppRow, number: number): Promise<NamedVersionRow> {
     const row = await this.deps.records.version(app.id, number);
     if (!row) throw notFound(`The app has no version ${number}.`);
     return row;

@@ -84,6 +84,10 @@ describe('publishing a project', () => {
       [2, true, 'ready'],
       [1, false, 'ready'],
     ]);
+    expect(list.map((v) => [v.createdBy, v.createdByName])).toEqual([
+      [developer.userId, 'dev'],
+      [developer.userId, 'dev'],
+    ]);
     expect(list[0]!.commit).not.toBe(list[1]!.commit);
     expect(list[0]!.artifactHash).not.toBe(list[1]!.artifactHash);
   });
