@@ -243,7 +243,8 @@ describe('slipway rollback and versions', () => {
         source: 'cli',
         commit: null,
         createdAt: 'T2',
-        createdBy: 'dev',
+        createdBy: 'u-1',
+        createdByName: 'Dana Dev',
       },
       {
         ...VERSION,
@@ -254,7 +255,8 @@ describe('slipway rollback and versions', () => {
         source: 'ide',
         commit: '0123456789',
         createdAt: 'T1',
-        createdBy: 'dev',
+        createdBy: 'u-gone',
+        createdByName: null,
       },
     ];
     const server = fakeServer({
@@ -263,7 +265,7 @@ describe('slipway rollback and versions', () => {
       'GET /api/v1/apps/a-1/versions': () => json(versions),
     });
     const { out } = await run(['versions', 'hello-py'], server.fetch);
-    expect(out[1]).toMatch(/^\* v3\s+ready\s+healthy\s+cli\s+-\s+T2\s+dev$/);
-    expect(out[2]).toMatch(/^ {2}v2\s+ready\s+healthy\s+ide\s+01234567\s+T1/);
+    expect(out[1]).toMatch(/^\* v3\s+ready\s+healthy\s+cli\s+-\s+T2\s+Dana Dev$/);
+    expect(out[2]).toMatch(/^ {2}v2\s+ready\s+healthy\s+ide\s+01234567\s+T1\s+u-gone$/);
   });
 });

@@ -25,7 +25,7 @@ export const versionsCommand: Command = {
       v.source,
       v.commit?.slice(0, 8) ?? '-',
       v.createdAt,
-      v.createdBy,
+      v.createdByName ?? v.createdBy,
     ]);
     const header = ['  VERSION', 'STATE', 'HEALTH', 'SOURCE', 'COMMIT', 'CREATED', 'BY'];
     for (const line of formatTable([header, ...rows])) ctx.out(line);
