@@ -126,6 +126,7 @@ export async function startAppHosting(
         accessLog: gateway.layout.accessLog,
         reopenLogs: () => gateway.nginx.reopenLogs(),
         traffic: appWaker,
+        retentionDays: config.gateway.usageRetentionDays,
         log,
       }),
     );

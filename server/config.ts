@@ -43,6 +43,11 @@ export interface GatewayConfig {
   /** Port nginx listens on for app traffic (SLIPWAY_GATEWAY_PORT, default 8080). */
   port: number;
   /**
+   * Days the metering keeps each request's row (SLIPWAY_USAGE_RETENTION_DAYS, default 35, a
+   * billing month and then some); the per-minute roll-ups are kept for good.
+   */
+  usageRetentionDays: number;
+  /**
    * Public base of app URLs (SLIPWAY_APPS_URL, default `http://apps.localhost:<port>`): an app is
    * served at `<app>.<tenant>.<host of this URL>`, a site apart from the IDE's.
    */
@@ -163,8 +168,14 @@ function readMailConfig(env: Readonly<Record<string, string | undefined>>, publi
 
 function readGatewayConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
   const port = parsePort(env.SLIPWAY_GATEWAY_PORT ?? '8080');
+  const usageRetentionDays = Number(env.SLIPWAY_USAGE_RETENTION_DAYS ?? '35');
+  if (!Number.isInteger(usageRetentionDays) || usageRetentionDays < 1 || usageRetentionDays > 3650)
+    throw new Error(
+      `SLIPWAY_USAGE_RETENTION_DAYS must be a whole number of days from 1 to 3650, got "${env.SLIPWAY_USAGE_RETENTION_DAYS}"`,
+    );
   return {
     port,
+    usageRetentionDays,
     appsUrl: new URL(env.SLIPWAY_APPS_URL ?? `http://apps.localhost:${port}`),
     nginxPath: env.SLIPWAY_NGINX ?? '/usr/sbin/nginx',
   };

@@ -28,8 +28,9 @@ describe('metering from the real access log', () => {
   let crashing: TestBackend;
   let now = Date.now();
   const samples: { appId: string; requests: number }[] = [];
-  const meter = () =>
+  const meter = (extra: { retentionDays?: number } = {}) =>
     new UsageMeter({
+      ...extra,
       db,
       accessLog: gateway.layout.accessLog,
       reopenLogs: () => gateway.nginx.reopenLogs(),
@@ -168,6 +169,22 @@ describe('metering from the real access log', () => {
     await quiet.pass();
     expect(samples).toHaveLength(1);
     await quiet.dispose();
+  });
+
+  it('deletes request rows past the retention on a pass, keeping the per-minute roll-ups', async () => {
+    const usage = meter({ retentionDays: 1 });
+    await gatewayRequest(port, 'shop.acme.apps.localhost', '/retention');
+    const before = await countRows();
+    await passUntil(usage, before + 1);
+    const minutes = await db.selectFrom('usage_minutes').selectAll().orderBy(['app_id', 'minute']).execute();
+    expect(await countRows()).toBeGreaterThan(0);
+    const later = meter({ retentionDays: 1 });
+    now += 2 * 24 * 60 * 60 * 1000;
+    await later.pass();
+    expect(await countRows()).toBe(0);
+    expect(await db.selectFrom('usage_minutes').selectAll().orderBy(['app_id', 'minute']).execute()).toEqual(minutes);
+    await usage.dispose();
+    await later.dispose();
   });
 });
 

@@ -5,7 +5,7 @@ import type { Database, UsageRequestsTable } from '../db/schema';
 import type { AppWaker } from '../farm/routing';
 import { AccessLogTailer } from './access-log-tailer';
 import { InstanceUsage } from './instance-usage';
-import { UsageStore } from './usage-store';
+import { DEFAULT_REQUEST_RETENTION_DAYS, UsageStore } from './usage-store';
 
 /** What the meter reads and whom it tells about traffic. */
 export interface UsageMeterOptions {
@@ -18,6 +18,10 @@ export interface UsageMeterOptions {
   log: Logger;
   pollMs?: number;
   instanceRollupMs?: number;
+  /** Days request rows are kept (SLIPWAY_USAGE_RETENTION_DAYS); roll-ups are kept for good. */
+  retentionDays?: number;
+  /** How often rows past the retention are deleted. */
+  pruneEveryMs?: number;
   rotateBytes?: number;
   clock?: () => number;
 }
@@ -33,6 +37,8 @@ export class UsageMeter implements Disposable {
   private running: Promise<void> | undefined;
   private lastPassAt: number;
   private lastInstanceRollupAt = 0;
+  private lastPruneAt = 0;
+  private readonly store: UsageStore;
   /** Apps the last pass reported traffic for. */
   private appsWithTraffic = new Set<string>();
   private stopped = false;
@@ -41,8 +47,12 @@ export class UsageMeter implements Disposable {
   constructor(private readonly options: UsageMeterOptions) {
     this.clock = options.clock ?? Date.now;
     this.lastPassAt = this.clock();
+    this.store = new UsageStore(options.db, {
+      requestDays: options.retentionDays ?? DEFAULT_REQUEST_RETENTION_DAYS,
+      clock: this.clock,
+    });
     this.tailer = new AccessLogTailer({
-      store: new UsageStore(options.db),
+      store: this.store,
       logFile: options.accessLog,
       reopenLogs: options.reopenLogs,
       ...(options.rotateBytes ? { rotateBytes: options.rotateBytes } : {}),
@@ -55,7 +65,7 @@ export class UsageMeter implements Disposable {
     this.schedule();
   }
 
-  /** One pass now (tests and shutdown): log lines, traffic samples, instance roll-up when due. */
+  /** One pass now (tests and shutdown): log lines, traffic samples, instance roll-up and pruning when due. */
   async pass(): Promise<UsageRequestsTable[]> {
     const rows = await this.tailer.poll();
     const now = this.clock();
@@ -64,6 +74,11 @@ export class UsageMeter implements Disposable {
     if (now - this.lastInstanceRollupAt >= (this.options.instanceRollupMs ?? 15_000)) {
       await this.instances.rollUp();
       this.lastInstanceRollupAt = now;
+    }
+    if (now - this.lastPruneAt >= (this.options.pruneEveryMs ?? 60 * 60_000)) {
+      this.lastPruneAt = now;
+      const pruned = await this.store.pruneRequests();
+      if (pruned > 0) this.options.log.info(`metering: deleted ${pruned} request rows past the retention`);
     }
     return rows;
   }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, UsageRequestsTable } from '../db/schema';
+import { minuteOf } from './access-log-record';
 
 /** Where a tailer stopped in a file: `<dev>:<inode>` and the byte offset after the last stored line. */
 export interface LogCursor {
@@ -8,14 +9,55 @@ export interface LogCursor {
 }
 
 const INSERT_BATCH = 400;
+const PRUNE_BATCH = 5000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long request rows are kept; the per-minute roll-ups are kept for good. */
+export interface UsageRetention {
+  requestDays: number;
+  clock?: () => number;
+}
 
 /**
  * Usage rows and the tailer's cursor, written in one transaction: after a crash either both
  * the rows and the new cursor are stored or neither, so nothing is lost or counted twice.
  * Per-minute roll-ups are recomputed from the rows of each touched minute, never added to.
+ *
+ * Request rows older than the retention are deleted (their minutes' roll-ups stay), and rows
+ * that old arriving late are not stored: recomputing a pruned minute from them alone would
+ * replace its roll-up with a fraction of it.
  */
 export class UsageStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly retention: UsageRetention = { requestDays: DEFAULT_REQUEST_RETENTION_DAYS },
+  ) {
+    this.clock = retention.clock ?? Date.now;
+  }
+
+  /** The first minute whose request rows are still kept (ISO text, like `minute`). */
+  keptSince(): string {
+    return minuteOf(this.clock() - this.retention.requestDays * DAY_MS);
+  }
+
+  /** Deletes request rows older than the retention, in batches; returns how many. */
+  async pruneRequests(): Promise<number> {
+    const before = this.keptSince();
+    let deleted = 0;
+    for (;;) {
+      const result = await this.db
+        .deleteFrom('usage_requests')
+        .where('request_id', 'in', (eb) =>
+          eb.selectFrom('usage_requests').select('request_id').where('minute', '<', before).limit(PRUNE_BATCH),
+        )
+        .executeTakeFirst();
+      const count = Number(result.numDeletedRows);
+      deleted += count;
+      if (count < PRUNE_BATCH) return deleted;
+    }
+  }
 
   async cursor(name: string): Promise<LogCursor | null> {
     const row = await this.db.selectFrom('usage_cursors').selectAll().where('name', '=', name).executeTakeFirst();
@@ -24,8 +66,10 @@ export class UsageStore {
 
   /** Stores rows (a request id already stored is skipped), moves the cursor, recomputes the minutes touched. */
   async record(name: string, cursor: LogCursor, rows: readonly UsageRequestsTable[]): Promise<void> {
+    const keptSince = this.keptSince();
+    const current = rows.filter((row) => row.minute >= keptSince);
     await this.db.transaction().execute(async (tx) => {
-      const settled = await settleVersions(tx, rows);
+      const settled = await settleVersions(tx, current);
       for (let i = 0; i < settled.length; i += INSERT_BATCH) {
         await tx
           .insertInto('usage_requests')
@@ -34,7 +78,7 @@ export class UsageStore {
           .execute();
       }
       await setCursor(tx, name, cursor);
-      await rollUpMinutes(tx, [...new Set(rows.map((row) => row.minute))]);
+      await rollUpMinutes(tx, [...new Set(current.map((row) => row.minute))]);
     });
   }
 
@@ -42,6 +86,9 @@ export class UsageStore {
     await setCursor(this.db, name, cursor);
   }
 }
+
+/** Request rows are kept this long unless configured (SLIPWAY_USAGE_RETENTION_DAYS). */
+export const DEFAULT_REQUEST_RETENTION_DAYS = 35;
 
 /**
  * The version a request is counted for. Instances name theirs in a response header, which an
