@@ -5,6 +5,7 @@ export type DomainErrorCode =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'precondition-failed'
   | 'too-large'
   | 'too-many-requests'
   | 'unsupported'

@@ -63,6 +63,46 @@ describe('file API', () => {
     expect(await readFile(path.join(projectDir, 'app.py'), 'utf8')).toContain('# edited');
   });
 
+  it('saves with If-Match only while the file still has the content the editor loaded', async () => {
+    const save = (text: string, ifMatch?: string) =>
+      admin.request('PUT', `${base}/files/content?path=notes.txt`, {
+        body: text,
+        headers: { 'content-type': 'text/plain', ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) },
+      });
+    expect((await save('first')).status).toBe(200);
+    const loaded = await admin.get(`${base}/files/content?path=notes.txt`);
+    const tag = loaded.headers.get('etag') ?? '';
+    expect(tag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+
+    const saved = await save('second', tag);
+    expect(saved.status).toBe(200);
+    const savedBody = (await saved.json()) as { etag: string };
+    expect(savedBody.etag).toBe(saved.headers.get('etag'));
+    expect(savedBody.etag).not.toBe(tag);
+
+    // Changed outside the editor (a terminal): the stale tag is refused and the disk keeps the change.
+    await writeFile(path.join(projectDir, 'notes.txt'), 'from the terminal');
+    const stale = await save('third', savedBody.etag);
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await stale.json()) as { detail: string; etag: string };
+    expect(problem.detail).toMatch(/"notes\.txt" changed since it was opened/);
+    expect(problem.etag).toBe((await admin.get(`${base}/files/content?path=notes.txt`)).headers.get('etag'));
+    expect(await readFile(path.join(projectDir, 'notes.txt'), 'utf8')).toBe('from the terminal');
+
+    // The current tag (or "*") saves; without If-Match a save overwrites, as before.
+    expect((await save('fourth', `"nope", ${problem.etag}`)).status).toBe(200);
+    expect((await save('fifth', '*')).status).toBe(200);
+    expect((await save('sixth')).status).toBe(200);
+    expect(await readFile(path.join(projectDir, 'notes.txt'), 'utf8')).toBe('sixth');
+
+    // Deleted since it was opened: even "*" does not bring it back unnoticed.
+    expect((await admin.delete(`${base}/files?path=notes.txt`)).status).toBe(204);
+    const deleted = await save('seventh', '*');
+    expect(deleted.status).toBe(412);
+    expect(((await deleted.json()) as { detail: string }).detail).toMatch(/was deleted since it was opened/);
+  });
+
   it('creates files and folders, moves and deletes them', async () => {
     expect((await admin.post(`${base}/files`, { path: 'docs', type: 'directory' })).status).toBe(201);
     expect((await admin.post(`${base}/files`, { path: 'docs/a.md', type: 'file', content: '# A' })).status).toBe(201);

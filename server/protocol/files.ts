@@ -74,6 +74,8 @@ export interface ArchiveImportResult {
 export interface SavedFileDto {
   path: string;
   size: number;
+  /** The saved content's entity tag (also the `ETag` header): send it as `If-Match` next time. */
+  etag: string;
 }
 
 /** Answer of "upload files or an archive": what was written, and archive entries left out. */

@@ -1,11 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { invalidInput } from '../../core/errors';
+import { DomainError, invalidInput, isDomainError } from '../../core/errors';
 import type { WorkspaceLimits } from '../../config';
 import { createFileBodySchema, moveFileBodySchema, type SkippedArchiveEntry } from '../../protocol/files';
 import { exportArchive } from '../../workspace/archive-export';
 import { importArchive } from '../../workspace/archive-import';
+import { contentTag } from '../../workspace/content-tag';
 import { ProjectFiles } from '../../workspace/file-service';
 import type { ProjectService } from '../../workspace/project-service';
 import type { ApiEnv } from '../api-env';
@@ -22,6 +23,30 @@ export interface FileRouteDeps {
 const pathQuery = z.string().min(1, 'the query parameter "path" is required').max(1024);
 const archiveFormat = z.enum(['zip', 'tar.gz']);
 
+/**
+ * `If-Match` on a save: the file must still have the content the editor loaded (its entity tag),
+ * else 412 with the tag it has now. Checked just before the atomic write: a change landing in
+ * between is not caught, a stale editor buffer is.
+ */
+async function requireUnchanged(files: ProjectFiles, path: string, expected: string): Promise<void> {
+  let current: string | null;
+  try {
+    current = contentTag(await files.read(path));
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== 'not-found') throw error;
+    current = null;
+  }
+  const accepted = expected.split(',').map((tag) => tag.trim());
+  if (current !== null && (accepted.includes(current) || accepted.includes('*'))) return;
+  throw new DomainError(
+    'precondition-failed',
+    current === null
+      ? `"${path}" was deleted since it was opened; save again without If-Match to create it anew.`
+      : `"${path}" changed since it was opened (in a terminal, by git or in another tab); reload it, or save again without If-Match to overwrite it.`,
+    { path, etag: current },
+  );
+}
+
 /** The project file API: tree, read, write, create, move, delete, upload, download. */
 export function fileRoutes(deps: FileRouteDeps): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
@@ -37,6 +62,7 @@ export function fileRoutes(deps: FileRouteDeps): Hono<ApiEnv> {
     const data = await (await filesOf(c)).files.read(path);
     return c.body(new Uint8Array(data), 200, {
       'content-type': looksLikeText(data) ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+      etag: contentTag(data),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
@@ -46,8 +72,12 @@ export function fileRoutes(deps: FileRouteDeps): Hono<ApiEnv> {
     const path = parseWith(pathQuery, c.req.query('path'));
     const { files } = await filesOf(c);
     const data = await readBodyBytes(c, deps.limits.maxFileBytes);
+    const expected = c.req.header('if-match');
+    if (expected !== undefined) await requireUnchanged(files, path, expected);
     await files.write(path, data, { create: true, overwrite: true });
-    return c.json({ path, size: data.byteLength });
+    const etag = contentTag(data);
+    c.header('etag', etag);
+    return c.json({ path, size: data.byteLength, etag });
   });
 
   routes.post('/projects/:projectId/files', async (c) => {
