@@ -25,6 +25,7 @@ interface RequestOptions {
   /** Login and the session probe handle 401 themselves instead of redirecting. */
   redirectOn401?: boolean;
   keepalive?: boolean;
+  headers?: Record<string, string>;
 }
 
 // The token is bound to the session cookie; cache it for the page's lifetime and refetch once
@@ -87,7 +88,7 @@ async function send<T>(method: string, path: string, options: RequestOptions = {
 
 /** Sends a request and returns the raw response (callers needing bytes use this). */
 async function fetchRaw(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers = new Headers();
+  const headers = new Headers(options.headers);
   let body: BodyInit | undefined;
   if (options.body instanceof FormData || options.body instanceof Blob) {
     body = options.body;
@@ -117,10 +118,10 @@ async function fetchRaw(method: string, path: string, options: RequestOptions = 
   return response;
 }
 
-async function readBytes(path: string, query: Query): Promise<ArrayBuffer> {
+async function readBytes(path: string, query: Query): Promise<{ bytes: ArrayBuffer; etag: string | null }> {
   const response = await fetchRaw('GET', path, { query });
   if (!response.ok) throw await ApiError.fromResponse(response);
-  return response.arrayBuffer();
+  return { bytes: await response.arrayBuffer(), etag: response.headers.get('etag') };
 }
 
 const enc = encodeURIComponent;
@@ -164,10 +165,16 @@ export const api = {
   },
   files: {
     list: (projectId: string) => send<FileEntry[]>('GET', `/projects/${enc(projectId)}/files`),
+    /** The file's bytes and entity tag (send it back as `ifMatch` when saving). */
     read: (projectId: string, path: string) => readBytes(`/projects/${enc(projectId)}/files/content`, { path }),
     contentUrl: (projectId: string, path: string) => url(`/projects/${enc(projectId)}/files/content`, { path }),
-    write: (projectId: string, path: string, text: string) =>
-      send<SavedFileDto>('PUT', `/projects/${enc(projectId)}/files/content`, { query: { path }, body: text }),
+    /** Saves text; with `ifMatch` only if the file still has that tag (else ApiError 412). */
+    write: (projectId: string, path: string, text: string, ifMatch?: string) =>
+      send<SavedFileDto>('PUT', `/projects/${enc(projectId)}/files/content`, {
+        query: { path },
+        body: text,
+        ...(ifMatch ? { headers: { 'if-match': ifMatch } } : {}),
+      }),
     create: (projectId: string, body: { path: string; type: 'file' | 'directory'; content?: string }) =>
       send<unknown>('POST', `/projects/${enc(projectId)}/files`, { body }),
     move: (projectId: string, from: string, to: string) =>

@@ -175,9 +175,9 @@ export default function CodeEditor({
     if (!loaded) return;
     const { editor, models } = loaded;
     controllerRef.current = {
-      save: (path) => {
+      save: (path, options) => {
         const target = path ?? attached.current;
-        return target ? models.save(target) : Promise.resolve(false);
+        return target ? models.save(target, options) : Promise.resolve(false);
       },
       saveAll: async () => {
         await Promise.all(

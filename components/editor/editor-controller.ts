@@ -1,7 +1,12 @@
+import { ApiError } from '@/components/api/api-error';
+
 /** What the IDE shell can ask of the editor area (filled in once the editor has loaded). */
 export interface EditorController {
-  /** Saves one open file (default: the active one); resolves false if it failed or had no model. */
-  save(path?: string): Promise<boolean>;
+  /**
+   * Saves one open file (default: the active one); resolves false if it had no model. Rejects
+   * when the file changed on disk since it was opened, unless told to `overwrite`.
+   */
+  save(path?: string, options?: { overwrite?: boolean }): Promise<boolean>;
   saveAll(): Promise<void>;
   /** Drops a file's model without saving (tab closed, or file deleted). */
   discard(path: string): void;
@@ -25,4 +30,9 @@ export interface RevealRequest {
   line: number;
   column: number;
   seq: number;
+}
+
+/** True for a save refused because the file changed (or was deleted) on disk since it was opened. */
+export function isChangedOnDisk(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 412;
 }

@@ -1,6 +1,6 @@
 import type * as monacoApi from 'monaco-editor';
 import { api } from '@/components/api/api-client';
-import { loadFile, type LoadedFile } from './file-content';
+import { loadFile, loadFreshFile, type LoadedFile } from './file-content';
 
 type Monaco = typeof monacoApi;
 type TextModel = monacoApi.editor.ITextModel;
@@ -16,6 +16,8 @@ export type OpenFile =
       reportedDirty: boolean;
       viewState: ViewState;
       saving: Promise<boolean> | null;
+      /** The entity tag of the content on disk this text started from; saves send it as If-Match. */
+      etag: string | null;
     }
   | Exclude<LoadedFile, { kind: 'text' }>
   | { kind: 'error'; message: string };
@@ -60,7 +62,7 @@ export class EditorModels {
     let file: OpenFile;
     try {
       const loaded = await loadFile(this.projectId, path);
-      file = loaded.kind === 'text' ? this.createText(path, loaded.text, false) : loaded;
+      file = loaded.kind === 'text' ? this.createText(path, loaded.text, false, loaded.etag) : loaded;
     } catch (error) {
       file = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
     }
@@ -72,7 +74,7 @@ export class EditorModels {
     return file;
   }
 
-  private createText(path: string, text: string, dirty: boolean): OpenFile & { kind: 'text' } {
+  private createText(path: string, text: string, dirty: boolean, etag: string | null): OpenFile & { kind: 'text' } {
     const uri = modelUri(this.monaco, path);
     // A model may survive from an earlier mount of the editor (React strict mode, fast refresh).
     this.monaco.editor.getModel(uri)?.dispose();
@@ -84,6 +86,7 @@ export class EditorModels {
       reportedDirty: false,
       viewState: null,
       saving: null,
+      etag,
     };
     model.onDidChangeContent(() => this.reportDirty(path, file));
     this.reportDirty(path, file);
@@ -102,14 +105,20 @@ export class EditorModels {
     return file?.kind === 'text' && file.model.getAlternativeVersionId() !== file.savedVersion;
   }
 
-  /** Writes the model's text to the server; saves of the same file are serialised. */
-  async save(path: string): Promise<boolean> {
+  /**
+   * Writes the model's text to the server; saves of the same file are serialised. Unless told to
+   * `overwrite`, the save only lands if the file on disk is still what this text started from
+   * (else an ApiError with status 412: see `isChangedOnDisk`).
+   */
+  async save(path: string, options: { overwrite?: boolean } = {}): Promise<boolean> {
     const file = this.files.get(path);
     if (file?.kind !== 'text') return false;
     const previous = file.saving ?? Promise.resolve(true);
     const attempt = previous.then(async () => {
       const version = file.model.getAlternativeVersionId();
-      await api.files.write(this.projectId, path, file.model.getValue());
+      const ifMatch = options.overwrite ? undefined : (file.etag ?? undefined);
+      const saved = await api.files.write(this.projectId, path, file.model.getValue(), ifMatch);
+      file.etag = saved.etag;
       file.savedVersion = version;
       this.reportDirty(path, file);
       return true;
@@ -137,7 +146,7 @@ export class EditorModels {
       return;
     }
     const dirty = file.model.getAlternativeVersionId() !== file.savedVersion;
-    const moved = this.createText(to, file.model.getValue(), dirty);
+    const moved = this.createText(to, file.model.getValue(), dirty, file.etag);
     moved.viewState = file.viewState;
     file.model.dispose();
     this.files.set(to, moved);
@@ -150,9 +159,10 @@ export class EditorModels {
       this.files.delete(path);
       return;
     }
-    const fresh = await loadFile(this.projectId, path);
+    const fresh = await loadFreshFile(this.projectId, path);
     if (fresh.kind !== 'text' || this.files.get(path) !== file) return;
     file.model.setValue(fresh.text);
+    file.etag = fresh.etag;
     file.savedVersion = file.model.getAlternativeVersionId();
     this.reportDirty(path, file);
   }

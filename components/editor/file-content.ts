@@ -2,7 +2,7 @@ import { api } from '@/components/api/api-client';
 
 /** A file's content as the editor area needs it: text for Monaco, or what to show instead. */
 export type LoadedFile =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; etag: string | null }
   | { kind: 'binary'; size: number; image: boolean }
   | { kind: 'too-large'; size: number };
 
@@ -10,14 +10,14 @@ const IMAGE = /\.(png|jpe?g|gif|webp|bmp|ico|avif)$/i;
 /** Beyond this Monaco gets sluggish and the tab is rarely what someone meant to open. */
 const MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
-function classify(path: string, bytes: ArrayBuffer): LoadedFile {
+function classify(path: string, bytes: ArrayBuffer, etag: string | null): LoadedFile {
   if (IMAGE.test(path)) return { kind: 'binary', size: bytes.byteLength, image: true };
   if (bytes.byteLength > MAX_TEXT_BYTES) return { kind: 'too-large', size: bytes.byteLength };
   const view = new Uint8Array(bytes);
   // Like git: a NUL byte early on means binary.
   if (view.subarray(0, 8000).includes(0)) return { kind: 'binary', size: bytes.byteLength, image: false };
   try {
-    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(view) };
+    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(view), etag };
   } catch {
     return { kind: 'binary', size: bytes.byteLength, image: false };
   }
@@ -32,7 +32,7 @@ function key(projectId: string, path: string): string {
 }
 
 function fetchFile(projectId: string, path: string): Promise<LoadedFile> {
-  return api.files.read(projectId, path).then((bytes) => classify(path, bytes));
+  return api.files.read(projectId, path).then(({ bytes, etag }) => classify(path, bytes, etag));
 }
 
 /** Starts loading a file now so it is ready when the editor wants it. */
@@ -54,4 +54,10 @@ export function loadFile(projectId: string, path: string): Promise<LoadedFile> {
   const request = prefetched.get(k);
   prefetched.delete(k);
   return request ?? fetchFile(projectId, path);
+}
+
+/** The content on disk now, never a prefetched copy (which may predate a change on disk). */
+export function loadFreshFile(projectId: string, path: string): Promise<LoadedFile> {
+  prefetched.delete(key(projectId, path));
+  return fetchFile(projectId, path);
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useRef, useState, type Dispatch, type RefObject, type SetStateAction } from 'react';
-import type { EditorController } from '@/components/editor/editor-controller';
+import { isChangedOnDisk, type EditorController } from '@/components/editor/editor-controller';
 import { prefetchFile } from '@/components/editor/file-content';
 import { isWithin } from '@/components/files/file-tree-model';
 import { useChoice } from '@/components/ui/choice-dialog';
@@ -77,12 +77,39 @@ export function useEditorTabs({
     [setLayout],
   );
 
+  /** The file changed on disk since it was opened: the user decides whose version stays. */
+  const resolveChangedOnDisk = useCallback(
+    async (controller: EditorController, path: string): Promise<boolean> => {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const answer = await ask({
+        title: `${name} changed on disk`,
+        message:
+          'It was changed outside this editor (in a terminal, by git or in another tab) since you opened it. ' +
+          'Keep your version and overwrite it, or reload it and lose your unsaved edits?',
+        options: [
+          { value: 'overwrite', label: 'Overwrite', danger: true },
+          { value: 'reload', label: 'Reload from disk' },
+        ],
+      });
+      if (answer === 'overwrite') return controller.save(path, { overwrite: true });
+      if (answer === 'reload') await controller.reload(path);
+      return false;
+    },
+    [ask],
+  );
+
   const save = useCallback(
     async (path?: string): Promise<boolean> => {
       const controller = controllerRef.current;
       if (!controller) return false;
       try {
-        const saved = await controller.save(path);
+        let saved: boolean;
+        try {
+          saved = await controller.save(path);
+        } catch (e) {
+          if (!isChangedOnDisk(e) || !path) throw e;
+          saved = await resolveChangedOnDisk(controller, path);
+        }
         if (saved) onSaved();
         return saved;
       } catch (e) {
@@ -90,7 +117,7 @@ export function useEditorTabs({
         return false;
       }
     },
-    [controllerRef, onSaved, toast],
+    [controllerRef, onSaved, toast, resolveChangedOnDisk],
   );
 
   const close = useCallback(
