@@ -69,7 +69,10 @@ export interface StartOptions {
 /** The composition root: builds every service in dependency order and wires the roles. */
 export async function startPlatform(config: PlatformConfig, options: StartOptions): Promise<Platform> {
   const log = options.log ?? createConsoleLogger();
-  const owner = new DisposableStore();
+  const owner = new DisposableStore({
+    slowerThanMs: 2000,
+    report: (item, ms) => log.warn(`shutdown: releasing ${item} took ${ms} ms`),
+  });
   try {
     const db = await openDatabase(databaseLocationFrom(config.databaseUrl, config.dataDir));
     owner.add(toDisposable(() => db.destroy()));
@@ -291,8 +294,12 @@ async function runFromCommandLine(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: shutting down`);
+    const started = Date.now();
     platform.dispose().then(
-      () => process.exit(0),
+      () => {
+        log.info(`stopped in ${Date.now() - started} ms`);
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error('shutdown failed', error);
         process.exit(1);

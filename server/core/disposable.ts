@@ -15,10 +15,18 @@ export function toDisposable(release: () => void | Promise<void>): Disposable {
   };
 }
 
+/** Told of each item whose release took longer than `slowerThanMs` (to find what holds up a shutdown). */
+export interface SlowDisposeWatch {
+  slowerThanMs: number;
+  report(item: string, ms: number): void;
+}
+
 /** Owns several disposables and releases them in reverse order of registration. */
 export class DisposableStore implements Disposable {
   private readonly items: Disposable[] = [];
   private disposed = false;
+
+  constructor(private readonly watch?: SlowDisposeWatch) {}
 
   get isDisposed(): boolean {
     return this.disposed;
@@ -43,11 +51,14 @@ export class DisposableStore implements Disposable {
     this.disposed = true;
     const errors: unknown[] = [];
     for (const item of this.items.splice(0).reverse()) {
+      const started = Date.now();
       try {
         await item.dispose();
       } catch (error) {
         errors.push(error);
       }
+      const ms = Date.now() - started;
+      if (this.watch && ms > this.watch.slowerThanMs) this.watch.report(item.constructor.name, ms);
     }
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, 'several disposables failed');
