@@ -11,11 +11,7 @@ test('a save never silently overwrites a change made on disk since the file was 
   await loginPage.logIn(ADMIN.email, ADMIN.password);
   const projectId = await dashboard.createApp('Python', /hello/i, 'py-conflict-e2e');
   const onDisk = path.join(process.env.SLIPWAY_E2E_DATA_DIR ?? '', 'projects', projectId, 'notes.txt');
-  const tree = page.getByRole('tree', { name: 'Files' });
-  await page.getByRole('button', { name: 'New file' }).click();
-  await page.getByRole('textbox', { name: 'New file name' }).fill('notes.txt');
-  await page.keyboard.press('Enter');
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt' })).toBeVisible();
+  await ide.createFile('notes.txt');
   await ide.openFile('notes.txt');
   await ide.appendText('opened');
   await ide.saveWithShortcut();

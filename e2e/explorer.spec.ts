@@ -12,15 +12,13 @@ test('the explorer creates, renames, moves, uploads by drop and deletes files', 
   page,
   loginPage,
   dashboard,
+  ide,
 }) => {
   await loginPage.logIn(ADMIN.email, ADMIN.password);
   const projectId = await dashboard.createApp('Python', /hello/i, 'py-explorer-e2e');
   const tree = page.getByRole('tree', { name: 'Files' });
 
-  await page.getByRole('button', { name: 'New file' }).click();
-  await page.getByRole('textbox', { name: 'New file name' }).fill('notes.md');
-  await page.keyboard.press('Enter');
-  await expect(tree.getByRole('treeitem', { name: 'notes.md' })).toBeVisible();
+  await ide.createFile('notes.md');
   await expect.poll(() => exists(projectId, 'notes.md')).toBe(true);
 
   await tree.getByRole('treeitem', { name: 'notes.md' }).click();

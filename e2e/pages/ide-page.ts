@@ -16,6 +16,14 @@ export class IdePage {
     );
   }
 
+  /** Creates a file at the project's root with the explorer's "New file" button. */
+  async createFile(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'New file' }).click();
+    await this.page.getByRole('textbox', { name: 'New file name' }).fill(name);
+    await this.page.keyboard.press('Enter');
+    await expect(this.page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name })).toBeVisible();
+  }
+
   async expandFolder(name: string): Promise<void> {
     const item = this.page.getByRole('treeitem', { name, exact: true }).first();
     if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
