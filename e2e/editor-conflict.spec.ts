@@ -17,9 +17,9 @@ test('a save never silently overwrites a change made on disk since the file was 
   await ide.saveWithShortcut();
   await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe('opened');
 
-  // Changed outside the editor (as a terminal or git would), then saved from the stale editor.
-  await writeFile(onDisk, 'from_the_terminal');
+  // Edited in the editor, changed outside it meanwhile (as a terminal or git would), then saved.
   await ide.appendText('_edited');
+  await writeFile(onDisk, 'from_the_terminal');
   await ide.saveWithShortcut();
   const conflict = page.getByRole('dialog', { name: 'notes.txt changed on disk' });
   await expect(conflict).toBeVisible();
@@ -34,10 +34,40 @@ test('a save never silently overwrites a change made on disk since the file was 
   await expect(conflict).toBeHidden();
 
   // Changed again on disk; this time the developer keeps their version.
-  await writeFile(onDisk, 'replaced_on_disk');
   await ide.appendText('_mine_wins');
+  await writeFile(onDisk, 'replaced_on_disk');
   await ide.saveWithShortcut();
   await conflict.getByRole('button', { name: 'Overwrite' }).click();
   await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe('from_the_terminal_then_saved_mine_wins');
   await expect(page.getByRole('tab', { name: /notes\.txt/ })).not.toContainText('●');
+});
+
+test('a file without unsaved edits shows what changed on disk when the developer comes back to it', async ({
+  page,
+  loginPage,
+  dashboard,
+  ide,
+}) => {
+  await loginPage.logIn(ADMIN.email, ADMIN.password);
+  const projectId = await dashboard.createApp('Python', /hello/i, 'py-refresh-e2e');
+  const onDisk = path.join(process.env.SLIPWAY_E2E_DATA_DIR ?? '', 'projects', projectId, 'notes.txt');
+  await ide.createFile('notes.txt');
+  await ide.openFile('notes.txt');
+  await ide.appendText('saved_in_the_editor');
+  await ide.saveWithShortcut();
+  await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe('saved_in_the_editor');
+
+  // Changed in the terminal while the developer is there; back in the editor, it shows.
+  const terminal = await ide.newTerminal();
+  await writeFile(onDisk, 'changed_by_a_script');
+  await terminal.click();
+  await ide.editor.locator('.view-lines').click();
+  await expect(ide.editor.locator('.view-lines')).toHaveText('changed_by_a_script');
+  await expect(page.getByRole('tab', { name: /notes\.txt/ })).not.toContainText('●');
+
+  // The refreshed text is the saved state: editing and saving again needs no question.
+  await ide.appendText('_and_edited');
+  await ide.saveWithShortcut();
+  await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe('changed_by_a_script_and_edited');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 });

@@ -118,8 +118,14 @@ async function fetchRaw(method: string, path: string, options: RequestOptions = 
   return response;
 }
 
-async function readBytes(path: string, query: Query): Promise<{ bytes: ArrayBuffer; etag: string | null }> {
-  const response = await fetchRaw('GET', path, { query });
+async function readBytes(
+  path: string,
+  query: Query,
+  ifNoneMatch?: string,
+): Promise<{ bytes: ArrayBuffer; etag: string | null } | null> {
+  const headers = ifNoneMatch ? { 'if-none-match': ifNoneMatch } : undefined;
+  const response = await fetchRaw('GET', path, { query, ...(headers ? { headers } : {}) });
+  if (response.status === 304) return null;
   if (!response.ok) throw await ApiError.fromResponse(response);
   return { bytes: await response.arrayBuffer(), etag: response.headers.get('etag') };
 }
@@ -166,7 +172,11 @@ export const api = {
   files: {
     list: (projectId: string) => send<FileEntry[]>('GET', `/projects/${enc(projectId)}/files`),
     /** The file's bytes and entity tag (send it back as `ifMatch` when saving). */
-    read: (projectId: string, path: string) => readBytes(`/projects/${enc(projectId)}/files/content`, { path }),
+    read: async (projectId: string, path: string) =>
+      (await readBytes(`/projects/${enc(projectId)}/files/content`, { path }))!,
+    /** The file's bytes and tag if its tag is no longer `etag`, else null (unchanged). */
+    readIfChanged: (projectId: string, path: string, etag: string) =>
+      readBytes(`/projects/${enc(projectId)}/files/content`, { path }, etag),
     contentUrl: (projectId: string, path: string) => url(`/projects/${enc(projectId)}/files/content`, { path }),
     /** Saves text; with `ifMatch` only if the file still has that tag (else ApiError 412). */
     write: (projectId: string, path: string, text: string, ifMatch?: string) =>

@@ -144,11 +144,27 @@ export default function CodeEditor({
       if (file.viewState) editor.restoreViewState(file.viewState);
       setView({ kind: 'text' });
       markEditorReady();
+      void models.refreshIfChanged(activePath);
     });
     return () => {
       cancelled = true;
     };
   }, [loaded, activePath]);
+
+  // Coming back to the editor (from the terminal, another window) shows what changed on disk meanwhile.
+  useEffect(() => {
+    if (!loaded) return;
+    const { editor, models } = loaded;
+    const refresh = () => {
+      if (attached.current) void models.refreshIfChanged(attached.current);
+    };
+    const focus = editor.onDidFocusEditorText(refresh);
+    window.addEventListener('focus', refresh);
+    return () => {
+      focus.dispose();
+      window.removeEventListener('focus', refresh);
+    };
+  }, [loaded]);
 
   useEffect(() => {
     loaded?.markers.update(diagnostics);

@@ -1,6 +1,6 @@
 import type * as monacoApi from 'monaco-editor';
 import { api } from '@/components/api/api-client';
-import { loadFile, loadFreshFile, type LoadedFile } from './file-content';
+import { loadFile, loadFileIfChanged, loadFreshFile, type LoadedFile } from './file-content';
 
 type Monaco = typeof monacoApi;
 type TextModel = monacoApi.editor.ITextModel;
@@ -150,6 +150,22 @@ export class EditorModels {
     moved.viewState = file.viewState;
     file.model.dispose();
     this.files.set(to, moved);
+  }
+
+  /**
+   * Brings a file without unsaved edits up to date with the disk (a terminal, git or another tab
+   * changed it). The edit keeps the undo history; a file with unsaved edits is left as it is,
+   * and its next save asks.
+   */
+  async refreshIfChanged(path: string): Promise<void> {
+    const file = this.files.get(path);
+    if (file?.kind !== 'text' || !file.etag || this.isDirty(path)) return;
+    const fresh = await loadFileIfChanged(this.projectId, path, file.etag).catch(() => null);
+    if (fresh?.kind !== 'text' || this.files.get(path) !== file || this.isDirty(path)) return;
+    file.model.pushEditOperations([], [{ range: file.model.getFullModelRange(), text: fresh.text }], () => null);
+    file.etag = fresh.etag;
+    file.savedVersion = file.model.getAlternativeVersionId();
+    this.reportDirty(path, file);
   }
 
   /** Replaces the text with what is on disk now and marks the file clean. */

@@ -61,3 +61,9 @@ export function loadFreshFile(projectId: string, path: string): Promise<LoadedFi
   prefetched.delete(key(projectId, path));
   return fetchFile(projectId, path);
 }
+
+/** The file's content if it changed on disk since it had tag `etag`, else null. */
+export async function loadFileIfChanged(projectId: string, path: string, etag: string): Promise<LoadedFile | null> {
+  const changed = await api.files.readIfChanged(projectId, path, etag);
+  return changed && classify(path, changed.bytes, changed.etag);
+}

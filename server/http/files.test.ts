@@ -74,6 +74,12 @@ describe('file API', () => {
     const tag = loaded.headers.get('etag') ?? '';
     expect(tag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
 
+    // Asked whether it changed: 304 without a body while it has not.
+    const unchanged = await admin.request('GET', `${base}/files/content?path=notes.txt`, {
+      headers: { 'if-none-match': tag },
+    });
+    expect([unchanged.status, await unchanged.text(), unchanged.headers.get('etag')]).toEqual([304, '', tag]);
+
     const saved = await save('second', tag);
     expect(saved.status).toBe(200);
     const savedBody = (await saved.json()) as { etag: string };
@@ -85,6 +91,10 @@ describe('file API', () => {
     const stale = await save('third', savedBody.etag);
     expect(stale.status).toBe(412);
     expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const changed = await admin.request('GET', `${base}/files/content?path=notes.txt`, {
+      headers: { 'if-none-match': savedBody.etag },
+    });
+    expect([changed.status, await changed.text()]).toEqual([200, 'from the terminal']);
     const problem = (await stale.json()) as { detail: string; etag: string };
     expect(problem.detail).toMatch(/"notes\.txt" changed since it was opened/);
     expect(problem.etag).toBe((await admin.get(`${base}/files/content?path=notes.txt`)).headers.get('etag'));

@@ -60,9 +60,18 @@ export function fileRoutes(deps: FileRouteDeps): Hono<ApiEnv> {
   routes.get('/projects/:projectId/files/content', async (c) => {
     const path = parseWith(pathQuery, c.req.query('path'));
     const data = await (await filesOf(c)).files.read(path);
+    const etag = contentTag(data);
+    // The editor asks whether an open file changed on disk: unchanged, it gets no body back.
+    if (
+      c.req
+        .header('if-none-match')
+        ?.split(',')
+        .some((tag) => tag.trim() === etag)
+    )
+      return c.body(null, 304, { etag, 'cache-control': 'no-store' });
     return c.body(new Uint8Array(data), 200, {
       'content-type': looksLikeText(data) ? 'text/plain; charset=utf-8' : 'application/octet-stream',
-      etag: contentTag(data),
+      etag,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
