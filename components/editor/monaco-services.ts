@@ -2,7 +2,8 @@
 // bundle or the IDE shell's first chunk. The editor API must be evaluated before the services
 // package (TOOLCHAIN-NOTES), hence the import order below.
 import * as monaco from 'monaco-editor';
-import { ILanguageService, initialize, StandaloneServices } from '@codingame/monaco-vscode-api';
+import { ILanguageService, initialize, IThemeService, StandaloneServices } from '@codingame/monaco-vscode-api';
+import { isDark } from '@codingame/monaco-vscode-api/vscode/vs/platform/theme/common/theme';
 import getLanguagesServiceOverride from '@codingame/monaco-vscode-languages-service-override';
 import getTextmateServiceOverride from '@codingame/monaco-vscode-textmate-service-override';
 import getThemeServiceOverride from '@codingame/monaco-vscode-theme-service-override';
@@ -66,6 +67,20 @@ export function applyTheme(theme: ResolvedTheme): void {
   monaco.editor.setTheme(MONACO_THEMES[theme]);
 }
 
+/**
+ * Keeps Monaco on the page's light/dark choice. The theme service applies its configured default
+ * once the extensions are registered, which can land after our first `setTheme` (a dark page
+ * then had the light theme's token colours, some of them invisible, until the user toggled).
+ */
+function followPageTheme(): void {
+  let corrections = 0;
+  StandaloneServices.get(IThemeService).onDidColorThemeChange((theme) => {
+    const wanted = getResolvedTheme();
+    // A few corrections at most: a theme that cannot be applied must not make a loop.
+    if (isDark(theme.type) !== (wanted === 'dark') && corrections++ < 3) applyTheme(wanted);
+  });
+}
+
 async function start(): Promise<Monaco> {
   installWorkers();
   // The workbench layout lives in a detached element: we use the services, not the workbench UI.
@@ -81,6 +96,7 @@ async function start(): Promise<Monaco> {
     container,
   );
   performance.mark('slipway:monaco-initialized');
+  followPageTheme();
   applyTheme(getResolvedTheme());
   onDidChangeTheme(applyTheme);
   return monaco;
