@@ -1,6 +1,24 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ADMIN, expect, readProjectFile, test } from './fixtures';
+import { ADMIN, expect, projectFilePath, readProjectFile, test } from './fixtures';
+import type { DashboardPage } from './pages/dashboard-page';
+import type { IdePage } from './pages/ide-page';
+import type { LoginPage } from './pages/login-page';
+
+/** A new Python project with notes.txt open in the editor, holding `text` saved; answers where it is on disk. */
+async function noteSavedInTheEditor(
+  { loginPage, dashboard, ide }: { loginPage: LoginPage; dashboard: DashboardPage; ide: IdePage },
+  projectName: string,
+  text: string,
+): Promise<{ projectId: string; onDisk: string }> {
+  await loginPage.logIn(ADMIN.email, ADMIN.password);
+  const projectId = await dashboard.createApp('Python', /hello/i, projectName);
+  await ide.createFile('notes.txt');
+  await ide.openFile('notes.txt');
+  await ide.appendText(text);
+  await ide.saveWithShortcut();
+  await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe(text);
+  return { projectId, onDisk: projectFilePath(projectId, 'notes.txt') };
+}
 
 test('a save never silently overwrites a change made on disk since the file was opened', async ({
   page,
@@ -8,14 +26,7 @@ test('a save never silently overwrites a change made on disk since the file was 
   dashboard,
   ide,
 }) => {
-  await loginPage.logIn(ADMIN.email, ADMIN.password);
-  const projectId = await dashboard.createApp('Python', /hello/i, 'py-conflict-e2e');
-  const onDisk = path.join(process.env.SLIPWAY_E2E_DATA_DIR ?? '', 'projects', projectId, 'notes.txt');
-  await ide.createFile('notes.txt');
-  await ide.openFile('notes.txt');
-  await ide.appendText('opened');
-  await ide.saveWithShortcut();
-  await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe('opened');
+  const { projectId, onDisk } = await noteSavedInTheEditor({ loginPage, dashboard, ide }, 'py-conflict-e2e', 'opened');
 
   // Edited in the editor, changed outside it meanwhile (as a terminal or git would), then saved.
   await ide.appendText('_edited');
@@ -48,14 +59,11 @@ test('a file without unsaved edits shows what changed on disk when the developer
   dashboard,
   ide,
 }) => {
-  await loginPage.logIn(ADMIN.email, ADMIN.password);
-  const projectId = await dashboard.createApp('Python', /hello/i, 'py-refresh-e2e');
-  const onDisk = path.join(process.env.SLIPWAY_E2E_DATA_DIR ?? '', 'projects', projectId, 'notes.txt');
-  await ide.createFile('notes.txt');
-  await ide.openFile('notes.txt');
-  await ide.appendText('saved_in_the_editor');
-  await ide.saveWithShortcut();
-  await expect.poll(() => readProjectFile(projectId, 'notes.txt')).toBe('saved_in_the_editor');
+  const { projectId, onDisk } = await noteSavedInTheEditor(
+    { loginPage, dashboard, ide },
+    'py-refresh-e2e',
+    'saved_in_the_editor',
+  );
 
   // Changed in the terminal while the developer is there; back in the editor, it shows.
   const terminal = await ide.newTerminal();

@@ -1,9 +1,8 @@
 import { access } from 'node:fs/promises';
-import path from 'node:path';
-import { ADMIN, expect, readProjectFile, test } from './fixtures';
+import { ADMIN, expect, projectFilePath, readProjectFile, test } from './fixtures';
 
 const exists = (projectId: string, file: string) =>
-  access(path.join(process.env.SLIPWAY_E2E_DATA_DIR ?? '', 'projects', projectId, file)).then(
+  access(projectFilePath(projectId, file)).then(
     () => true,
     () => false,
   );

@@ -7,10 +7,14 @@ import { LoginPage } from './pages/login-page';
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e admin password' };
 
+/** Where a project's file lives in the platform's data directory (to change it behind the IDE's back). */
+export function projectFilePath(projectId: string, file: string): string {
+  return path.join(process.env.SLIPWAY_E2E_DATA_DIR ?? '', 'projects', projectId, file);
+}
+
 /** Reads a file of a project straight from the platform's data directory. */
 export function readProjectFile(projectId: string, file: string): Promise<string> {
-  const dataDir = process.env.SLIPWAY_E2E_DATA_DIR ?? '';
-  return readFile(path.join(dataDir, 'projects', projectId, file), 'utf8');
+  return readFile(projectFilePath(projectId, file), 'utf8');
 }
 
 /** Calls the API as a signed-in user: logs in, then sends the CSRF token on every change. */

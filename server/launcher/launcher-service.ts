@@ -2,7 +2,7 @@ import { notFound } from '../core/errors';
 import { admits } from '../gateway/app-access';
 import type { IdentityService } from '../identity/identity-service';
 import type { Principal } from '../identity/principal';
-import { parseAppManifest, type AppRuntime } from '../protocol/app-manifest';
+import { parseAppManifest } from '../protocol/app-manifest';
 import type { LauncherAppDto, LauncherDto, LauncherTenantDto } from '../protocol/launcher';
 import type { AppRecords } from '../registry/app-records';
 import type { PushService } from '../services/push/push-service';
@@ -60,14 +60,8 @@ export class LauncherService {
         continue;
       }
       if (!admits(manifest.access, roles)) continue;
-      const { url } = this.deps.records.appDto(row);
-      apps.push({
-        id: row.id,
-        title: row.title,
-        description: manifest.description,
-        runtime: row.runtime as AppRuntime,
-        url,
-      });
+      const { id, title, runtime, url } = this.deps.records.appDto(row);
+      apps.push({ id, title, description: manifest.description, runtime, url });
     }
     return apps;
   }
