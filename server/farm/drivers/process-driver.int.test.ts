@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppManifest } from '../../protocol/app-manifest';
 import type { InstanceLayout } from '../../toolchain/toolchain';
+import { parsePythonInstanceLine } from '../../toolchain/python/python-instance-output';
 import { PythonToolchain } from '../../toolchain/python/python-toolchain';
 import type { ToolchainRegistry } from '../../toolchain/toolchains';
 import type { DriverExit, DriverInstance } from '../driver';
@@ -53,6 +54,14 @@ async function startProbe(
   };
   await mkdir(layout.socketDir, { recursive: true });
   await mkdir(layout.dataDir, { recursive: true });
+  // Every worker must have loaded the app before a test starts: gunicorn's master forks its
+  // workers one by one at start-up, and a fork burst that exhausts pids.max while the second is
+  // still to come crashes the master (seen under full-suite load).
+  const readyWorkers: { handle: string; workers: number }[] = [];
+  const listening = driver.onDidOutput(({ handle, text }) => {
+    const line = parsePythonInstanceLine(text);
+    if (line.kind === 'worker-ready') readyWorkers.push({ handle, workers: line.worker.workers });
+  });
   const started = await driver.start({
     instanceId,
     appId: 'app-one',
@@ -62,6 +71,11 @@ async function startProbe(
     layout,
     limits: { memoryMb: 128, pids: 64 },
   });
+  await eventually(() => {
+    const ready = readyWorkers.filter((worker) => worker.handle === started.handle);
+    return ready.length > 0 && ready.length >= (ready[0]?.workers ?? 0);
+  });
+  void listening.dispose();
   await eventually(() => httpGet(started.endpoint, '/').then((answer) => answer.status === 200));
   return { ...started, instanceId, layout };
 }
