@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionDto } from '../protocol/identity';
 import type { ServiceContractDto, UrlFetchLogEntryDto } from '../protocol/platform-services';
+import type { ProjectDto } from '../protocol/projects';
 import { InstanceTokens } from '../services/instance-tokens';
 import { memberOfNewTenant } from '../test-support/fixtures';
 import { testDialects } from '../test-support/test-databases';
@@ -107,5 +109,75 @@ describe.each(testDialects())('service contracts and the URL fetch log on %s', (
 
     const log = await developer.json<UrlFetchLogEntryDto[]>('GET', `/tenants/${tenant.id}/urlfetch-log`);
     expect(log.filter((entry) => entry.method === 'LINK').map((entry) => entry.outcome)).toEqual(['refused', 'ok']);
+  });
+
+  it('pages the URL fetch log newest first, filters it, and names each app and user', async () => {
+    const { client: developer, tenant } = await memberOfNewTenant(env, 'audited', ['developer']);
+    const userId = (await developer.json<SessionDto>('GET', '/session')).user.id;
+    const project = await developer.json<ProjectDto>('POST', `/tenants/${tenant.id}/projects`, {
+      name: 'supplier-prices',
+      templateId: 'python-hello',
+    });
+    const attempt = (minute: number, appId: string, outcome: 'ok' | 'refused') =>
+      env.platform.services.fetchLog.record({
+        at: `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`,
+        tenantId: tenant.id,
+        appId,
+        environment: appId === project.id ? 'preview' : 'production',
+        ...(appId === project.id ? { userId } : {}),
+        method: 'GET',
+        url: `https://prices.example/${minute}`,
+        bytesOut: 0,
+        bytesIn: 10,
+        ms: 3,
+        outcome,
+        ...(outcome === 'refused' ? { reason: 'prices.example is not allowed' } : {}),
+      });
+    // Two attempts in the same millisecond: paging must neither skip nor repeat one of them.
+    for (const [minute, appId, outcome] of [
+      [1, project.id, 'ok'],
+      [2, 'app-gone', 'refused'],
+      [2, project.id, 'ok'],
+      [3, project.id, 'ok'],
+      [4, 'app-gone', 'refused'],
+    ] as const) {
+      await attempt(minute, appId, outcome);
+    }
+    const logPath = `/tenants/${tenant.id}/urlfetch-log`;
+    const all = await developer.json<UrlFetchLogEntryDto[]>('GET', logPath);
+    expect(all.map((entry) => entry.url.slice(-1))).toEqual(['4', '3', '2', '2', '1']);
+    expect(all[1]).toMatchObject({ appName: 'supplier-prices', userId, userName: 'audited', environment: 'preview' });
+    expect(all[0]?.appName).toBeUndefined();
+
+    const pages: UrlFetchLogEntryDto[][] = [];
+    let before: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: '2', ...(before ? { before } : {}) });
+      const page = await developer.json<UrlFetchLogEntryDto[]>('GET', `${logPath}?${query.toString()}`);
+      pages.push(page);
+      before = page.length === 2 ? page[1]?.id : undefined;
+    } while (before);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat().map((entry) => entry.id)).toEqual(all.map((entry) => entry.id));
+
+    const refused = await developer.json<UrlFetchLogEntryDto[]>('GET', `${logPath}?outcome=refused`);
+    expect(refused.map((entry) => [entry.appId, entry.reason])).toEqual([
+      ['app-gone', 'prices.example is not allowed'],
+      ['app-gone', 'prices.example is not allowed'],
+    ]);
+    const ofProject = await developer.json<UrlFetchLogEntryDto[]>('GET', `${logPath}?appId=${project.id}`);
+    expect(ofProject).toHaveLength(3);
+
+    for (const [query, detail] of [
+      ['limit=0', 'limit'],
+      ['outcome=maybe', 'outcome'],
+      ['before=nope', 'nope'],
+      ['colour=red', 'colour'],
+    ] as const) {
+      const answer = await developer.request('GET', `${logPath}?${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await answer.json()) as { detail: string }).detail, query).toContain(detail);
+    }
   });
 });

@@ -185,10 +185,14 @@ export interface ServiceContractDto {
 
 /** One URL fetch attempt of a tenant's app, for its audit view. */
 export interface UrlFetchLogEntryDto {
+  id: string;
   at: string;
   appId: string;
+  /** The published app's title, or the name of the project a preview runs. */
+  appName?: string;
   environment: 'preview' | 'production';
   userId?: string;
+  userName?: string;
   method: string;
   url: string;
   finalUrl?: string;

@@ -18,7 +18,12 @@ export interface ContractRouteDeps {
   maxJsonBytes: number;
 }
 
-const limitSchema = z.coerce.number().int().min(1).max(1000).default(100);
+const logQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.string().min(1).max(64).optional(),
+  outcome: z.enum(['ok', 'refused', 'failed']).optional(),
+  appId: z.string().min(1).max(64).optional(),
+});
 
 /**
  * A tenant's service contract (operators set it; developers and managers read it) and the URL
@@ -47,8 +52,8 @@ export function contractRoutes(deps: ContractRouteDeps): Hono<ApiEnv> {
   routes.get('/tenants/:tenantId/urlfetch-log', async (c) => {
     const tenantId = c.req.param('tenantId');
     await requireReader(identity, c.get('principal'), tenantId);
-    const limit = parseWith(limitSchema, c.req.query('limit'));
-    const entries: UrlFetchLogEntryDto[] = (await deps.fetchLog.recent(tenantId, limit)).map(
+    const query = parseWith(logQuerySchema, c.req.query());
+    const entries: UrlFetchLogEntryDto[] = (await deps.fetchLog.recent(tenantId, query)).map(
       ({ tenantId: _tenant, address: _address, ...entry }) => entry,
     );
     return c.json(entries);
