@@ -10,6 +10,7 @@ import type { LogEntryDto, PreviewLinkDto, PreviewStatusDto } from '@/server/pro
 import type { AppDto, AppVersionDto, InstanceDto, PublishEvent } from '@/server/protocol/apps';
 import type { OutboxMailDetailDto, OutboxPageDto, UserMessagesPageDto } from '@/server/protocol/messaging';
 import type { LauncherDto } from '@/server/protocol/launcher';
+import type { ServiceContractDto, UrlFetchLogEntryDto } from '@/server/protocol/platform-services';
 import { readNdjson } from '@/server/protocol/ndjson';
 
 export { ApiError, errorMessage } from './api-error';
@@ -264,6 +265,18 @@ export const api = {
     /** The signed-in user's in-platform messages from apps, newest first. */
     list: (cursor?: string) => send<UserMessagesPageDto>('GET', '/messages', { query: { cursor } }),
     markRead: (messageId: string) => send<void>('POST', `/messages/${enc(messageId)}/read`),
+  },
+  services: {
+    /** The organisation's service contract: which services its apps may call, and where URL fetch may go. */
+    contract: (tenantId: string) => send<ServiceContractDto>('GET', `/tenants/${enc(tenantId)}/contract`),
+    /** Operators only. */
+    setContract: (tenantId: string, contract: ServiceContractDto) =>
+      send<ServiceContractDto>('PUT', `/tenants/${enc(tenantId)}/contract`, { body: contract }),
+    /** URL fetch attempts of the organisation's apps, newest first; `before` is the last id already shown. */
+    fetchLog: (
+      tenantId: string,
+      query: { before?: string; outcome?: UrlFetchLogEntryDto['outcome']; limit?: number },
+    ) => send<UrlFetchLogEntryDto[]>('GET', `/tenants/${enc(tenantId)}/urlfetch-log`, { query }),
   },
   launcher: {
     /** The mobile launcher: the user's organisations, the chosen one's apps and its push token. */

@@ -53,6 +53,9 @@ export function Dashboard() {
           <Link href="/apps" prefetch={false} className="btn btn-ghost">
             Published apps
           </Link>
+          <Link href="/services" prefetch={false} className="btn btn-ghost">
+            Services
+          </Link>
           <Link href="/m" prefetch={false} className="btn btn-ghost">
             Launcher
           </Link>
