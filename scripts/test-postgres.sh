@@ -9,5 +9,8 @@ start_test_postgres() {
   fi
   runuser -u postgres -- psql -q -tAc "SELECT 1 FROM pg_roles WHERE rolname='slipway_test'" | grep -q 1 ||
     runuser -u postgres -- psql -q -c "CREATE ROLE slipway_test LOGIN PASSWORD 'slipway_test' CREATEDB"
+  # DROP DATABASE … WITH (FORCE) ends the test database's other backends; when one of them is an
+  # autovacuum worker (not the test role's), that needs pg_signal_backend. Granting twice is a no-op.
+  runuser -u postgres -- psql -q -c "GRANT pg_signal_backend TO slipway_test" 2>/dev/null
   export SLIPWAY_TEST_DATABASE_URL="postgres://slipway_test:slipway_test@127.0.0.1:5432/postgres"
 }
