@@ -262,8 +262,8 @@ export const api = {
       send<OutboxMailDetailDto>('GET', `/projects/${enc(projectId)}/outbox/${enc(mailId)}`),
   },
   messages: {
-    /** The signed-in user's in-platform messages from apps, newest first. */
-    list: (cursor?: string) => send<UserMessagesPageDto>('GET', '/messages', { query: { cursor } }),
+    /** The signed-in user's in-platform messages from apps (of one organisation when given), newest first. */
+    list: (query: { tenantId?: string; cursor?: string }) => send<UserMessagesPageDto>('GET', '/messages', { query }),
     markRead: (messageId: string) => send<void>('POST', `/messages/${enc(messageId)}/read`),
   },
   services: {

@@ -24,7 +24,7 @@ export function Launcher() {
   const { data } = launcher;
   const [view, setView] = useState<LauncherView>('apps');
   const notifications = useNotifications(data?.user.id ?? null, data?.tenant?.id ?? null);
-  const messages = useMessages();
+  const messages = useMessages(data?.tenant?.id ?? null);
   const pageVisible = usePageVisible();
   const now = useNow();
   const permission = useAlertPermission();

@@ -15,42 +15,50 @@ export interface MessagesState {
   markRead: (messageId: string) => void;
 }
 
-/** Loads the newest messages now and on `refresh()` (an `inbox` frame, a reconnection). */
-export function useMessages(): MessagesState {
+/**
+ * Loads the newest messages of the organisation's apps now, when the organisation changes, and on
+ * `refresh()` (an `inbox` frame, a reconnection). Nothing loads until the organisation is known.
+ */
+export function useMessages(tenantId: string | null): MessagesState {
   const [page, setPage] = useState<UserMessagesPageDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const latest = useRef(0);
 
   const refresh = useCallback(async () => {
+    if (!tenantId) return;
     const request = ++latest.current;
     try {
-      const loaded = await api.messages.list();
+      const loaded = await api.messages.list({ tenantId });
       if (request !== latest.current) return;
       setPage(loaded);
       setError(null);
     } catch (e) {
       if (request === latest.current) setError(errorMessage(e));
     }
-  }, []);
+  }, [tenantId]);
 
   useEffect(() => {
+    setPage(null);
     void refresh();
   }, [refresh]);
 
   const loadOlder = useCallback(async () => {
     const cursor = page?.nextCursor;
-    if (!cursor) return;
+    if (!cursor || !tenantId) return;
+    // A refresh (or another organisation) since the request makes this page stale.
+    const request = latest.current;
     setLoadingOlder(true);
     try {
-      const older = await api.messages.list(cursor);
+      const older = await api.messages.list({ tenantId, cursor });
+      if (request !== latest.current) return;
       setPage((shown) => (shown ? appendOlder(shown, older) : older));
     } catch (e) {
       setError(errorMessage(e));
     } finally {
       setLoadingOlder(false);
     }
-  }, [page?.nextCursor]);
+  }, [page?.nextCursor, tenantId]);
 
   const markRead = useCallback(
     (messageId: string) => {

@@ -223,6 +223,36 @@ describe.each(testDialects())('messaging on %s', (dialect) => {
     expect(after.messages[0]?.readAt).toEqual(expect.any(String));
   });
 
+  it("lists one organisation's messages (and unread count) when asked, as the launcher does", async () => {
+    const both = await member(tenantId, 'both@acme.test', ['user']);
+    const operator = await env.login(TEST_ADMIN.email, TEST_ADMIN.password);
+    await operator.json<MemberDto>('POST', `/tenants/${outsiderTenantId}/members`, {
+      email: 'both@acme.test',
+      name: 'Both',
+      roles: ['user'],
+    });
+    const message = { user: both.userId, subject: 'Hello', body: 'Hi.' };
+    expect((await services.call(await preview(), 'messaging/message', message)).status).toBe(200);
+    const globexApp = await services.token({
+      tenantId: outsiderTenantId,
+      appId: 'app-globex',
+      environment: 'production',
+    });
+    expect((await services.call(globexApp, 'messaging/message', message)).status).toBe(200);
+
+    const all = await both.client.json<UserMessagesPageDto>('GET', '/messages');
+    expect(all.messages.map((m) => m.tenantId).sort()).toEqual([tenantId, outsiderTenantId].sort());
+    expect(all.unread).toBe(2);
+    for (const tenant of [tenantId, outsiderTenantId]) {
+      const one = await both.client.json<UserMessagesPageDto>('GET', `/messages?tenantId=${tenant}`);
+      expect(one.messages.map((m) => m.tenantId)).toEqual([tenant]);
+      expect(one.unread).toBe(1);
+    }
+    const empty = await both.client.get('/messages?tenantId=');
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('keeps the outbox and messages to signed-in users with a project role, and outsiders out (404)', async () => {
     const anonymous = env.anonymous();
     expect((await anonymous.get('/messages')).status).toBe(401);

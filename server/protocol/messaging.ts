@@ -83,3 +83,8 @@ export const messagingPageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+/** `GET /messages`: a page, optionally of one organisation's apps only (the launcher shows one at a time). */
+export const inboxQuerySchema = messagingPageQuerySchema.extend({
+  tenantId: z.string().min(1).max(64).optional(),
+});

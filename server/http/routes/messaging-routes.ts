@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { messagingPageQuerySchema } from '../../protocol/messaging';
+import { inboxQuerySchema, messagingPageQuerySchema } from '../../protocol/messaging';
 import type { MessagingService } from '../../services/messaging/messaging-service';
 import type { ApiEnv } from '../api-env';
 import { parseWith } from '../request-body';
@@ -23,7 +23,9 @@ export function messagingRoutes(deps: MessagingRouteDeps): Hono<ApiEnv> {
     c.json(await messaging.projectMail(c.get('principal'), c.req.param('projectId'), c.req.param('mailId'))),
   );
 
-  routes.get('/messages', async (c) => c.json(await messaging.inbox(c.get('principal'), page(c.req.query()))));
+  routes.get('/messages', async (c) =>
+    c.json(await messaging.inbox(c.get('principal'), parseWith(inboxQuerySchema, c.req.query()))),
+  );
 
   routes.post('/messages/:messageId/read', async (c) => {
     await messaging.markRead(c.get('principal'), c.req.param('messageId'));

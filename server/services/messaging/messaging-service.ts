@@ -161,8 +161,8 @@ export class MessagingService {
     return mail;
   }
 
-  /** The signed-in user's messages from the apps of every tenant they belong to. */
-  async inbox(principal: Principal, page: PageRequest): Promise<UserMessagesPageDto> {
+  /** The signed-in user's messages from the apps of one tenant, or of every tenant they belong to. */
+  async inbox(principal: Principal, page: PageRequest & { tenantId?: string }): Promise<UserMessagesPageDto> {
     return this.messages.page(principal.userId, page);
   }
 

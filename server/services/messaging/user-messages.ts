@@ -36,8 +36,11 @@ export class UserMessages {
       .execute();
   }
 
-  /** A user's messages from every tenant, newest first, and how many are unread. */
-  async page(recipientId: string, options: { limit: number; cursor?: string }): Promise<UserMessagesPageDto> {
+  /** A user's messages from one tenant or every tenant, newest first, and how many of those are unread. */
+  async page(
+    recipientId: string,
+    options: { limit: number; cursor?: string; tenantId?: string },
+  ): Promise<UserMessagesPageDto> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const rows = await this.db
       .selectFrom('user_messages as m')
@@ -61,6 +64,7 @@ export class UserMessages {
         'projects.name as project_name',
       ])
       .where('m.recipient_id', '=', recipientId)
+      .$if(options.tenantId !== undefined, (query) => query.where('m.tenant_id', '=', options.tenantId!))
       .$if(after !== undefined, (query) =>
         query.where((eb) =>
           eb.or([
@@ -92,6 +96,7 @@ export class UserMessages {
       .selectFrom('user_messages')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('recipient_id', '=', recipientId)
+      .$if(options.tenantId !== undefined, (query) => query.where('tenant_id', '=', options.tenantId!))
       .where('read_at', 'is', null)
       .executeTakeFirstOrThrow();
     const last = messages.at(-1);
