@@ -42,4 +42,15 @@ test('Expense reports in the preview: fill the form with a phone photo, see it u
   const row = app.getByRole('link', { name: /Taxi to the airport/ });
   await expect(row).toContainText('12.50');
   await expect(row.getByRole('img', { name: 'Receipt attached' })).toHaveJSProperty('naturalWidth', 160);
+
+  // The preview signs the developer in, as the gateway will in production: their list, and tabs to
+  // everyone's. Shown as signed out, the app lists everyone's expenses without tabs.
+  const views = app.getByRole('navigation', { name: 'Whose expenses' });
+  await expect(views.getByRole('link', { name: 'Mine' })).toHaveAttribute('aria-current', 'page');
+  const identity = page.getByLabel('Preview identity');
+  await identity.selectOption('signed-out');
+  await expect(views).toHaveCount(0);
+  await expect(app.getByRole('link', { name: /Taxi to the airport/ })).toBeVisible();
+  await identity.selectOption('self');
+  await expect(views.getByRole('link', { name: 'Everyone' })).toBeVisible();
 });

@@ -59,6 +59,8 @@ test('Services: the URL fetch log names the app and why a request was refused; a
   await expect(loopback).toContainText('fetch-audit-e2e');
   await expect(loopback).toContainText('preview');
   await expect(loopback).toContainText('loopback');
+  // The preview signs the developer's identity, so the app's calls (and the log) name them.
+  await expect(loopback).toContainText('Operator');
 
   // The operator denies the site; the app's next request is refused by the policy, and says so.
   const contract = page.getByRole('region', { name: 'Service contract' });

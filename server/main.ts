@@ -23,6 +23,8 @@ import type { PasswordHashCost } from './identity/password';
 import { SessionService } from './identity/session-service';
 import { PythonLanguageServers } from './languages/python-language-server';
 import { PreviewAccess } from './preview/preview-access';
+import { previewIdentityOf } from './preview/preview-identity';
+import { PreviewPersonas } from './preview/preview-personas';
 import { PreviewProxy } from './preview/preview-proxy';
 import { PreviewService } from './preview/preview-service';
 import type { Gateway } from './gateway/gateway';
@@ -95,6 +97,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
     );
     const bootstrap = await bootstrapInstallation(identity, config.admin, log);
     const previewAccess = new PreviewAccess(db);
+    const previewPersonas = new PreviewPersonas();
     const originOf = (projectId: string) => previewOriginOf(config, projectId);
     const previewRunRoot = path.join(config.dataDir, 'run', 'previews');
     await rm(previewRunRoot, { recursive: true, force: true }); // instances died with the last process
@@ -116,6 +119,11 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       access: previewAccess,
       previews,
       mayOpen: (userId, projectId) => projects.mayOpen(userId, projectId),
+      identity: {
+        of: (visitor) => previewIdentityOf({ db, identity }, visitor),
+        personaOf: (visitor) => previewPersonas.of(visitor.userId, visitor.projectId),
+        sign: (verified) => services.identitySigner.headersFor(verified),
+      },
       ideOrigin: config.publicUrl.origin,
       previewDomain: config.previewDomain,
       log,
@@ -154,6 +162,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       terminals,
       previews,
       previewAccess,
+      previewPersonas,
       previewOriginOf: originOf,
       appLogin: hosting.appLogin,
       registry: hosting.registry,

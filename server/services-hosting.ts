@@ -66,6 +66,8 @@ export interface ServicesHosting {
   pushService: PushService;
   /** Mail and in-platform messages; the IDE reads the outbox and users their messages through it. */
   messaging: MessagingService;
+  /** The installation's identity key: signs identity headers and task calls that apps verify. */
+  identitySigner: IdentitySigner;
   /** The apps' task queues (enqueue, dead letters). */
   tasks: TaskQueue;
   /**
@@ -131,6 +133,7 @@ export async function startServicesHosting(
     messaging,
     push: push.endpoint,
     pushService: push.service,
+    identitySigner: signer,
     tasks,
     startTasks: (targets) => {
       const dispatcher = owner.add(

@@ -6,7 +6,13 @@ import { CSRF_HEADER } from '@/server/protocol/problem';
 import { ApiError } from './api-error';
 import type { FileEntry, SavedFileDto, UploadResultDto } from '@/server/protocol/files';
 import type { TerminalInfo } from '@/server/protocol/terminal';
-import type { LogEntryDto, PreviewLinkDto, PreviewStatusDto } from '@/server/protocol/preview';
+import type {
+  LogEntryDto,
+  PreviewLinkDto,
+  PreviewPersona,
+  PreviewPersonaDto,
+  PreviewStatusDto,
+} from '@/server/protocol/preview';
 import type { AppDto, AppVersionDto, InstanceDto, PublishEvent } from '@/server/protocol/apps';
 import type { OutboxMailDetailDto, OutboxPageDto, UserMessagesPageDto } from '@/server/protocol/messaging';
 import type { LauncherDto } from '@/server/protocol/launcher';
@@ -231,6 +237,10 @@ export const api = {
     /** Output history; `after` is the last `seq` already shown. */
     logs: (projectId: string, after?: number) =>
       send<LogEntryDto[]>('GET', `/projects/${enc(projectId)}/preview/logs`, { query: { after } }),
+    /** Who the preview shows the signed-in developer as. */
+    persona: (projectId: string) => send<PreviewPersonaDto>('GET', `/projects/${enc(projectId)}/preview/persona`),
+    setPersona: (projectId: string, persona: PreviewPersona) =>
+      send<PreviewPersonaDto>('PUT', `/projects/${enc(projectId)}/preview/persona`, { body: { persona } }),
     socketUrl: (projectId: string) => socketUrl(`/ws/projects/${enc(projectId)}/preview`),
   },
   apps: {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   DEVICES,
   RESPONSIVE_LIMITS,
@@ -38,16 +38,21 @@ function SizeField({ label, value, onCommit }: { label: string; value: number; o
   );
 }
 
-/** The emulator's second toolbar row: device preset, responsive size, rotation, zoom, pixel ratio. */
+/**
+ * The emulator's second toolbar row: device preset, responsive size, rotation, zoom, pixel ratio,
+ * then `children` (the preview identity).
+ */
 export function DeviceBar({
   settings,
   scale,
   onChange,
+  children,
 }: {
   settings: EmulatorSettings;
   /** The scale in use (relevant when zoom is "fit"). */
   scale: number;
   onChange: (settings: EmulatorSettings) => void;
+  children?: ReactNode;
 }) {
   const viewport = viewportOf(settings);
   const responsive = settings.device === 'responsive';
@@ -104,6 +109,7 @@ export function DeviceBar({
       <span className="emulator-info hint" title="Viewport in CSS pixels and the device pixel ratio">
         {viewport.width}×{viewport.height} · DPR {responsive ? window.devicePixelRatio : viewport.dpr}
       </span>
+      {children}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { DeviceBar } from './device-bar';
 import type { EmulatorSettings } from './device-presets';
 import { DeviceStage } from './device-stage';
 import { NavigationBar } from './emulator-toolbar';
+import { PersonaSelect } from './persona-select';
 import { QrDialog } from './qr-dialog';
 import { usePreviewFrame } from './use-preview-frame';
 import './emulator.css';
@@ -99,7 +100,9 @@ export default function EmulatorPane({
         onOpenInNewTab={() => void frame.openInNewTab()}
         onQrCode={() => setQrOpen(true)}
       />
-      <DeviceBar settings={settings} scale={scale} onChange={onSettingsChange} />
+      <DeviceBar settings={settings} scale={scale} onChange={onSettingsChange}>
+        <PersonaSelect projectId={projectId} onChanged={() => (frame.src ? frame.command('reload') : undefined)} />
+      </DeviceBar>
       {error ? (
         <p className="emulator-error" role="alert">
           {error}

@@ -6,6 +6,7 @@ import type { WorkspaceLimits } from '../config';
 import type { ProjectService } from '../workspace/project-service';
 import type { TemplateCatalog } from '../workspace/template-catalog';
 import type { TerminalService } from '../workspace/terminal-service';
+import type { PreviewPersonas } from '../preview/preview-personas';
 import type { PreviewAccess } from '../preview/preview-access';
 import type { PreviewService } from '../preview/preview-service';
 import type { BackupService } from '../registry/backup-service';
@@ -47,6 +48,7 @@ export interface ApiDeps {
   terminals: TerminalService;
   previews: PreviewService;
   previewAccess: PreviewAccess;
+  previewPersonas: PreviewPersonas;
   previewOriginOf: (projectId: string) => string;
   /** Issues login codes for app hosts (the gateway's login hop). */
   appLogin: AppLoginIssuer;
@@ -114,6 +116,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
       projects: deps.projects,
       previews: deps.previews,
       access: deps.previewAccess,
+      personas: deps.previewPersonas,
       originOf: deps.previewOriginOf,
       maxJsonBytes,
     }),

@@ -1,8 +1,10 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyIdentityHeaders } from '../gateway/identity-signer';
 import { PREVIEW_SCRIPT_URL } from '../preview/preview-proxy';
-import type { PreviewLinkDto, PreviewStatusDto } from '../protocol/preview';
+import type { SessionDto } from '../protocol/identity';
+import type { PreviewLinkDto, PreviewPersonaDto, PreviewStatusDto } from '../protocol/preview';
 import type { ProjectDto } from '../protocol/projects';
 import { adminWithProject, memberOfNewTenant } from '../test-support/fixtures';
 import { startTestPlatform, type ApiTestClient, type TestPlatform } from '../test-support/test-platform';
@@ -101,6 +103,51 @@ describe('the preview origin', () => {
     expect(lower['x-slipway-user']).toBeUndefined();
     expect(lower.authorization).toBeUndefined();
     expect(lower.referer).toBeUndefined();
+  });
+
+  it("hands the app the developer's signed identity, as the gateway does for published apps", async () => {
+    const { host, cookie } = await enter(project.id);
+    const forged = { 'x-slipway-user-id': 'someone-else', 'x-slipway-user-roles': 'manager' };
+    const echoed = await previewGet(host, '/headers', cookie, forged);
+    const headers = JSON.parse(echoed.body) as Record<string, string>;
+    const session = await admin.json<SessionDto>('GET', '/session');
+    const roles = session.memberships.find((m) => m.tenantId === project.tenantId)?.roles ?? [];
+    expect(headers['x-slipway-user-id']).toBe(session.user.id);
+    expect(decodeURIComponent(headers['x-slipway-user-email'] ?? '')).toBe(session.user.email);
+    expect(headers['x-slipway-user-roles']?.split(',').sort()).toEqual([...roles].sort());
+    const publicKey = env.platform.services.identitySigner.publicKeyBase64;
+    // Signed for the app id previews run under (the project's), fresh as the SDKs require.
+    const fresh = { now: Date.now(), maxAgeSeconds: 60 };
+    expect(verifyIdentityHeaders(publicKey, project.id, headers, fresh)).toBe(true);
+    expect(verifyIdentityHeaders(publicKey, 'another-app', headers, fresh)).toBe(false);
+  });
+
+  it('shows the developer as the persona they choose: one role only, or signed out', async () => {
+    const { host, cookie } = await enter(project.id);
+    const personaPath = `/projects/${project.id}/preview/persona`;
+    const appSees = async () => JSON.parse((await previewGet(host, '/headers', cookie)).body) as Record<string, string>;
+    expect(await admin.json<PreviewPersonaDto>('GET', personaPath)).toEqual({ persona: 'self' });
+
+    expect((await admin.put(personaPath, JSON.stringify({ persona: 'user' }), 'application/json')).status).toBe(200);
+    const asStaff = await appSees();
+    expect(asStaff['x-slipway-user-roles']).toBe('user');
+    const publicKey = env.platform.services.identitySigner.publicKeyBase64;
+    expect(verifyIdentityHeaders(publicKey, project.id, asStaff)).toBe(true);
+
+    await admin.put(personaPath, JSON.stringify({ persona: 'signed-out' }), 'application/json');
+    expect(await admin.json<PreviewPersonaDto>('GET', personaPath)).toEqual({ persona: 'signed-out' });
+    const signedOut = await appSees();
+    expect(signedOut['x-slipway-user-id']).toBeUndefined();
+    expect(signedOut['x-slipway-identity-signature']).toBeUndefined();
+
+    await admin.put(personaPath, JSON.stringify({ persona: 'self' }), 'application/json');
+    expect((await appSees())['x-slipway-user-roles']?.split(',')).toContain('developer');
+
+    const bad = await admin.put(personaPath, JSON.stringify({ persona: 'operator' }), 'application/json');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const outsider = (await memberOfNewTenant(env, 'persona-outsider', ['developer'])).client;
+    expect((await outsider.put(personaPath, JSON.stringify({ persona: 'user' }), 'application/json')).status).toBe(404);
   });
 
   it('does not let a cookie of one project open another, nor an outsider get a link', async () => {

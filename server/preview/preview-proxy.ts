@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger';
+import type { IdentityHeaderValues, VerifiedIdentity } from '../gateway/identity-signer';
+import type { PreviewPersona } from '../protocol/preview';
 import type { PreviewAccess, PreviewVisitor } from './preview-access';
+import { identityAs } from './preview-personas';
 import { PREVIEW_CLIENT_SCRIPT } from './preview-client-script';
 
 const SCRIPT_PATH = '/__slipway/preview.js';
@@ -18,6 +21,16 @@ export interface PreviewProxyDeps {
   previews: PreviewService;
   /** True while the user may still open the project (membership can be revoked any time). */
   mayOpen: (userId: string, projectId: string) => Promise<boolean>;
+  /**
+   * Signed identity headers for the visitor, as the gateway gives published apps. Looked up
+   * with the access check (cached as long) and signed afresh for every request.
+   */
+  identity?: {
+    of: (visitor: PreviewVisitor) => Promise<VerifiedIdentity | undefined>;
+    /** Who the developer chose to be shown as (checked per request: a change applies at once). */
+    personaOf: (visitor: PreviewVisitor) => PreviewPersona;
+    sign: (identity: VerifiedIdentity) => IdentityHeaderValues;
+  };
   /** The IDE's origin: the only window the injected script talks to. */
   ideOrigin: string;
   /** Host suffix of preview origins, e.g. `preview.localhost` → `<projectId>.preview.localhost`. */
@@ -32,6 +45,12 @@ const TOP_LEVEL_COOKIE = 'slipway_preview_top';
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 const MAX_INJECT_BYTES = 8 * 1024 * 1024;
 const ACCESS_CACHE_MS = 10_000;
+const MAX_ADMITTED = 1000;
+
+/** A visitor whose access was checked, with the identity the app receives. */
+interface AdmittedVisitor extends PreviewVisitor {
+  identity: VerifiedIdentity | undefined;
+}
 
 /**
  * Serves preview origins (`<projectId>.<previewDomain>`): trades single-use links for a preview
@@ -39,7 +58,7 @@ const ACCESS_CACHE_MS = 10_000;
  * platform's credentials and adding the IDE bridge script to HTML pages.
  */
 export class PreviewProxy {
-  private readonly accessCache = new Map<string, number>();
+  private readonly admitted = new Map<string, { until: number; visitor: AdmittedVisitor }>();
 
   constructor(private readonly deps: PreviewProxyDeps) {}
 
@@ -68,7 +87,7 @@ export class PreviewProxy {
       const socketPath = this.deps.previews.session(projectId)?.socketPath;
       if (!socketPath)
         return page(response, 503, 'The preview is not running', 'Press Run in the IDE to build and start the app.');
-      this.forward(request, response, socketPath);
+      this.forward(request, response, socketPath, this.identityFor(visitor));
     } catch (error) {
       this.deps.log.error('preview proxy failed', error);
       if (!response.headersSent) page(response, 502, 'The preview failed', 'See the Output panel in the IDE.');
@@ -98,31 +117,51 @@ export class PreviewProxy {
     response.end();
   }
 
-  private async visitorOf(request: IncomingMessage, projectId: string): Promise<PreviewVisitor | null> {
+  private async visitorOf(request: IncomingMessage, projectId: string): Promise<AdmittedVisitor | null> {
     const cookies = parseCookies(request.headers.cookie);
     const secret = cookies.get(FRAME_COOKIE) ?? cookies.get(TOP_LEVEL_COOKIE);
     if (!secret) return null;
     const visitor = await this.deps.access.resolveSession(projectId, secret);
     if (!visitor) return null;
     const key = `${visitor.userId}:${projectId}`;
-    if ((this.accessCache.get(key) ?? 0) > Date.now()) return visitor;
+    const cached = this.admitted.get(key);
+    if (cached && cached.until > Date.now()) return cached.visitor;
     if (!(await this.deps.mayOpen(visitor.userId, projectId))) return null;
-    this.accessCache.set(key, Date.now() + ACCESS_CACHE_MS);
-    return visitor;
+    const admitted: AdmittedVisitor = { ...visitor, identity: await this.deps.identity?.of(visitor) };
+    if (this.admitted.size >= MAX_ADMITTED) this.forgetExpired();
+    this.admitted.set(key, { until: Date.now() + ACCESS_CACHE_MS, visitor: admitted });
+    return admitted;
   }
 
-  private forward(request: IncomingMessage, response: ServerResponse, socketPath: string): void {
-    const upstream = httpRequest(
-      { socketPath, method: request.method, path: request.url, headers: this.upstreamHeaders(request) },
-      (answer) => {
-        const headers = withoutHopByHop(answer.headers);
-        if (/^text\/html\b/i.test(String(answer.headers['content-type'] ?? '')) && request.method !== 'HEAD') {
-          return void this.injectAndSend(answer, response, headers);
-        }
-        response.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(response);
-      },
-    );
+  private identityFor(visitor: AdmittedVisitor): VerifiedIdentity | undefined {
+    if (!visitor.identity || !this.deps.identity) return undefined;
+    return identityAs(visitor.identity, this.deps.identity.personaOf(visitor));
+  }
+
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.admitted) if (entry.until <= now) this.admitted.delete(key);
+  }
+
+  private forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    socketPath: string,
+    identity: VerifiedIdentity | undefined,
+  ): void {
+    const headers = this.upstreamHeaders(request);
+    if (identity && this.deps.identity) {
+      const signed = Object.entries(this.deps.identity.sign(identity)) as [string, string][];
+      for (const [name, value] of signed) headers[name.toLowerCase()] = value;
+    }
+    const upstream = httpRequest({ socketPath, method: request.method, path: request.url, headers }, (answer) => {
+      const headers = withoutHopByHop(answer.headers);
+      if (/^text\/html\b/i.test(String(answer.headers['content-type'] ?? '')) && request.method !== 'HEAD') {
+        return void this.injectAndSend(answer, response, headers);
+      }
+      response.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(response);
+    });
     upstream.on('error', () => {
       if (!response.headersSent)
         page(response, 502, 'The app did not answer', 'It may be restarting; see the Output panel.');

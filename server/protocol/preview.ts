@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TENANT_ROLES } from './identity';
 
 /** Life cycle of a project's preview instance, as the IDE shows it. */
 export type PreviewState = 'stopped' | 'starting' | 'running' | 'failed' | 'crashed';
@@ -53,6 +54,20 @@ export interface PreviewLinkDto {
   url: string;
   expiresAt: string;
 }
+
+/**
+ * Who the preview shows the developer as: themselves with their roles, signed out, or
+ * themselves holding only one role (to try a staff member's or a manager's pages).
+ */
+export const previewPersonaSchema = z.enum(['self', 'signed-out', ...TENANT_ROLES]);
+export type PreviewPersona = z.infer<typeof previewPersonaSchema>;
+
+/** `GET`/`PUT /projects/:id/preview/persona`. */
+export interface PreviewPersonaDto {
+  persona: PreviewPersona;
+}
+
+export const previewPersonaBodySchema = z.strictObject({ persona: previewPersonaSchema });
 
 export const previewLinkBodySchema = z.object({
   /** Path of the app to open, e.g. `/` or `/requests?id=3`. */

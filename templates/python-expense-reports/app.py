@@ -131,7 +131,7 @@ class ExpenseApp:
 
     def list_expenses(self, environ, root):
         """The start page: the signed-in user's expenses, or everyone's (?view=all)."""
-        user = users.current(environ)  # None in the preview, or when the app's access is "public"
+        user = users.current(environ)  # None when the app's access is "public"
         query = parse_qs(environ.get("QUERY_STRING", ""))
         view = "mine" if user is not None and query.get("view", ["mine"])[0] == "mine" else "all"
         submitter_id = user.id if user is not None and view == "mine" else None

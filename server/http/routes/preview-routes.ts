@@ -1,11 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { PreviewAccess } from '../../preview/preview-access';
+import type { PreviewPersonas } from '../../preview/preview-personas';
 import type { PreviewService } from '../../preview/preview-service';
 import {
   previewClientMessageSchema,
   previewLinkBodySchema,
+  previewPersonaBodySchema,
   type PreviewLinkDto,
+  type PreviewPersonaDto,
   type PreviewServerMessage,
 } from '../../protocol/preview';
 import type { ProjectService } from '../../workspace/project-service';
@@ -18,11 +21,12 @@ export interface PreviewRouteDeps {
   projects: ProjectService;
   previews: PreviewService;
   access: PreviewAccess;
+  personas: PreviewPersonas;
   originOf: (projectId: string) => string;
   maxJsonBytes: number;
 }
 
-/** Run, stop, status, logs and preview links of a project's live preview. */
+/** Run, stop, status, logs, preview links and the persona of a project's live preview. */
 export function previewRoutes(deps: PreviewRouteDeps): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
   const projectOf = (c: Context<ApiEnv>) => deps.projects.open(c.get('principal'), c.req.param('projectId') ?? '');
@@ -52,6 +56,20 @@ export function previewRoutes(deps: PreviewRouteDeps): Hono<ApiEnv> {
     url.searchParams.set('token', link.token);
     const dto: PreviewLinkDto = { url: url.href, expiresAt: link.expiresAt.toISOString() };
     return c.json(dto, 201);
+  });
+
+  routes.get('/projects/:projectId/preview/persona', async (c) => {
+    const { project } = await projectOf(c);
+    const dto: PreviewPersonaDto = { persona: deps.personas.of(c.get('principal').userId, project.id) };
+    return c.json(dto);
+  });
+
+  routes.put('/projects/:projectId/preview/persona', async (c) => {
+    const body = await readJson(c, previewPersonaBodySchema, deps.maxJsonBytes);
+    const { project } = await projectOf(c);
+    deps.personas.set(c.get('principal').userId, project.id, body.persona);
+    const dto: PreviewPersonaDto = { persona: body.persona };
+    return c.json(dto);
   });
 
   return routes;
