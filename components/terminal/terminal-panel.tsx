@@ -38,17 +38,24 @@ export default function TerminalPanel({
     wasVisible.current = visible;
   }, [visible]);
 
-  const create = useCallback(async () => {
-    try {
-      // A rough size; the view fits the real one and sends it as soon as the socket opens.
-      const info = await api.terminals.create(projectId, { cols: 100, rows: 24 });
-      const tab = { id: info.id, number: ++counter.current };
-      setTabs((all) => [...(all ?? []), tab]);
-      setActive(info.id);
-    } catch (e) {
-      toast.error(e, 'Could not start a terminal');
-    }
-  }, [projectId, toast]);
+  /**
+   * Starts a terminal. The one the panel starts by itself (`activate: 'if-none'`) never takes the
+   * place of a terminal the user opened while it was starting.
+   */
+  const create = useCallback(
+    async (activate: 'always' | 'if-none' = 'always') => {
+      try {
+        // A rough size; the view fits the real one and sends it as soon as the socket opens.
+        const info = await api.terminals.create(projectId, { cols: 100, rows: 24 });
+        const tab = { id: info.id, number: ++counter.current };
+        setTabs((all) => [...(all ?? []), tab]);
+        setActive((current) => (activate === 'always' || current === null ? info.id : current));
+      } catch (e) {
+        toast.error(e, 'Could not start a terminal');
+      }
+    },
+    [projectId, toast],
+  );
 
   // Reattach to the terminals this user already has in the project, or start one.
   useEffect(() => {
@@ -58,12 +65,14 @@ export default function TerminalPanel({
         if (cancelled) return;
         if (existing.length === 0) {
           setTabs([]);
-          void create();
+          void create('if-none');
           return;
         }
         const restored = existing.map((t) => ({ id: t.id, number: ++counter.current }));
-        setTabs(restored);
-        setActive(restored[restored.length - 1]?.id ?? null);
+        // A terminal the user opened meanwhile is in the list too: keep its tab once, and it stays active.
+        const restoredIds = new Set(restored.map((tab) => tab.id));
+        setTabs((opened) => [...restored, ...(opened ?? []).filter((tab) => !restoredIds.has(tab.id))]);
+        setActive((current) => current ?? restored[restored.length - 1]?.id ?? null);
       },
       (e: unknown) => {
         if (!cancelled) toast.error(e, 'Could not list terminals');

@@ -40,11 +40,19 @@ export class IdePage {
     await this.page.keyboard.press('ControlOrMeta+S');
   }
 
+  /** Opens another terminal and returns it, once it is the selected one. */
   async newTerminal(): Promise<Locator> {
+    // The IDE starts (or restores) a terminal by itself; wait for it, so the one opened here is
+    // the newest tab and nothing starting late can take its place.
+    const tabs = this.page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
+    await expect(tabs.first()).toBeVisible();
+    const before = await tabs.count();
     await this.page.getByRole('button', { name: 'New terminal' }).click();
-    // The selected terminal is the only visible one; `.last()` could point at the terminal the IDE
-    // starts by itself when that one mounts late (a busy machine).
-    const terminal = this.page.locator('.xterm').filter({ visible: true });
+    await expect(tabs).toHaveCount(before + 1);
+    const opened = tabs.last();
+    await expect(opened).toHaveAttribute('aria-selected', 'true');
+    const name = ((await opened.textContent()) ?? '').trim();
+    const terminal = this.page.getByRole('tabpanel', { name, exact: true }).locator('.xterm');
     await expect(terminal).toBeVisible();
     return terminal;
   }
