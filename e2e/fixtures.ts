@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard-page';
 import { IdePage } from './pages/ide-page';
 import { LoginPage } from './pages/login-page';
@@ -15,6 +15,22 @@ export function projectFilePath(projectId: string, file: string): string {
 /** Reads a file of a project straight from the platform's data directory. */
 export function readProjectFile(projectId: string, file: string): Promise<string> {
   return readFile(projectFilePath(projectId, file), 'utf8');
+}
+
+/** Saves a project file through the file API as the page's signed-in user, as the editor does. */
+export async function saveProjectFile(page: Page, projectId: string, file: string, text: string): Promise<void> {
+  const { csrfToken } = (await (await page.request.get('/api/v1/session')).json()) as { csrfToken: string };
+  const saved = await page.request.put(`/api/v1/projects/${projectId}/files/content?path=${encodeURIComponent(file)}`, {
+    data: text,
+    headers: { 'x-csrf-token': csrfToken, 'content-type': 'text/plain; charset=utf-8' },
+  });
+  expect(saved.ok(), await saved.text()).toBe(true);
+}
+
+/** Lets the project's app call these platform services (its slipway.json `services`). */
+export async function useServices(page: Page, projectId: string, services: readonly string[]): Promise<void> {
+  const manifest = JSON.parse(await readProjectFile(projectId, 'slipway.json')) as Record<string, unknown>;
+  await saveProjectFile(page, projectId, 'slipway.json', JSON.stringify({ ...manifest, services }, null, 2));
 }
 
 /** Calls the API as a signed-in user: logs in, then sends the CSRF token on every change. */

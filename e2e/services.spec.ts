@@ -1,5 +1,4 @@
-import type { Page } from '@playwright/test';
-import { ADMIN, expect, test } from './fixtures';
+import { ADMIN, expect, saveProjectFile, test, useServices } from './fixtures';
 
 // Each request, the app tries a loopback address (always refused) and an outside site (no
 // network here: it fails, until the contract denies it and it is refused).
@@ -27,15 +26,6 @@ def fetch_both(environ, start_response):
 app = slipway.IdentityMiddleware(fetch_both)
 `;
 
-async function writeFile(page: Page, projectId: string, path: string, text: string): Promise<void> {
-  const { csrfToken } = (await (await page.request.get('/api/v1/session')).json()) as { csrfToken: string };
-  const saved = await page.request.put(`/api/v1/projects/${projectId}/files/content?path=${encodeURIComponent(path)}`, {
-    data: text,
-    headers: { 'x-csrf-token': csrfToken, 'content-type': 'text/plain; charset=utf-8' },
-  });
-  expect(saved.ok(), await saved.text()).toBe(true);
-}
-
 test('Services: the URL fetch log names the app and why a request was refused; an operator denies a site', async ({
   page,
   loginPage,
@@ -44,11 +34,8 @@ test('Services: the URL fetch log names the app and why a request was refused; a
 }) => {
   await loginPage.logIn(ADMIN.email, ADMIN.password);
   const projectId = await dashboard.createApp('Python', /hello/i, 'fetch-audit-e2e');
-  const manifest = JSON.parse(
-    await (await page.request.get(`/api/v1/projects/${projectId}/files/content?path=slipway.json`)).text(),
-  ) as Record<string, unknown>;
-  await writeFile(page, projectId, 'slipway.json', JSON.stringify({ ...manifest, services: ['urlfetch'] }, null, 2));
-  await writeFile(page, projectId, 'app.py', FETCHING_APP);
+  await useServices(page, projectId, ['urlfetch']);
+  await saveProjectFile(page, projectId, 'app.py', FETCHING_APP);
   await ide.runPreview();
   await expect(ide.preview.getByText('http://127.0.0.1/internal: ForbiddenError')).toBeVisible({ timeout: 60_000 });
   await expect(ide.preview.getByText(/www\.blocked\.example\/prices: (?!ForbiddenError)/)).toBeVisible();

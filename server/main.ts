@@ -172,6 +172,7 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
       fetchLog: services.fetchLog,
       links: services.links,
       messaging: services.messaging,
+      projectTasks: services.projectTasks,
       launcher: new LauncherService({
         identity,
         records: hosting.appRecords,

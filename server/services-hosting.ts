@@ -34,6 +34,7 @@ import type { ServiceScope } from './services/service-scope';
 import { SocketServicesAttachment, type ServicesAttachment } from './services/services-attachment';
 import { CronScheduler } from './services/tasks/cron-scheduler';
 import { TaskDispatcher } from './services/tasks/task-dispatcher';
+import { ProjectTasks } from './services/tasks/project-tasks';
 import { TaskQueue } from './services/tasks/task-queue';
 import type { TaskTargets } from './services/tasks/task-targets';
 import { DbFetchLog } from './services/urlfetch/db-fetch-log';
@@ -70,6 +71,8 @@ export interface ServicesHosting {
   identitySigner: IdentitySigner;
   /** The apps' task queues (enqueue, dead letters). */
   tasks: TaskQueue;
+  /** A project's tasks as the IDE shows them. */
+  projectTasks: ProjectTasks;
   /**
    * Starts delivering tasks and running cron once instances can be reached: the composition root
    * calls it after the previews and the farm exist (both owned before the dispatcher, so it stops first).
@@ -135,6 +138,7 @@ export async function startServicesHosting(
     pushService: push.service,
     identitySigner: signer,
     tasks,
+    projectTasks: new ProjectTasks({ db, projects: deps.projects, queue: tasks }),
     startTasks: (targets) => {
       const dispatcher = owner.add(
         new TaskDispatcher({

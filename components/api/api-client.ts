@@ -17,6 +17,7 @@ import type { AppDto, AppVersionDto, InstanceDto, PublishEvent } from '@/server/
 import type { OutboxMailDetailDto, OutboxPageDto, UserMessagesPageDto } from '@/server/protocol/messaging';
 import type { LauncherDto } from '@/server/protocol/launcher';
 import type { ServiceContractDto, UrlFetchLogEntryDto } from '@/server/protocol/platform-services';
+import type { ProjectTasksDto } from '@/server/protocol/tasks';
 import { readNdjson } from '@/server/protocol/ndjson';
 
 export { ApiError, errorMessage } from './api-error';
@@ -270,6 +271,13 @@ export const api = {
     /** One mail with its text and HTML. */
     get: (projectId: string, mailId: string) =>
       send<OutboxMailDetailDto>('GET', `/projects/${enc(projectId)}/outbox/${enc(mailId)}`),
+  },
+  tasks: {
+    /** The project's waiting tasks and dead letters (its previews and its published app). */
+    list: (projectId: string) => send<ProjectTasksDto>('GET', `/projects/${enc(projectId)}/tasks`),
+    /** Runs a dead task again from its first attempt. */
+    retry: (projectId: string, taskId: string) =>
+      send<{ id: string }>('POST', `/projects/${enc(projectId)}/tasks/${enc(taskId)}/retry`),
   },
   messages: {
     /** The signed-in user's in-platform messages from apps (of one organisation when given), newest first. */

@@ -7,21 +7,23 @@ import type { PreviewSession } from '@/components/preview/preview-session';
 import { Icon } from '@/components/ui/icon';
 import { PANEL_VIEWS, type PanelView } from './layout-state';
 
-// Each view's code loads the first time it is shown (xterm, the Output list, the Problems tree, the Outbox).
+// Each view's code loads the first time it is shown (xterm, the Output list, the Problems tree, the Outbox, Tasks).
 const loading = () => <p className="hint side-view-pad">Loading…</p>;
 const TerminalPanel = dynamic(() => import('@/components/terminal/terminal-panel'), { ssr: false, loading });
 const ProblemsPanel = dynamic(() => import('@/components/problems/problems-panel'), { ssr: false, loading });
 const OutputPanel = dynamic(() => import('@/components/output/output-panel'), { ssr: false, loading });
 const OutboxPanel = dynamic(() => import('@/components/outbox/outbox-panel'), { ssr: false, loading });
+const TasksPanel = dynamic(() => import('@/components/tasks/tasks-panel'), { ssr: false, loading });
 
 const VIEW_LABEL: Record<PanelView, string> = {
   problems: 'Problems',
   output: 'Output',
   outbox: 'Outbox',
+  tasks: 'Tasks',
   terminal: 'Terminal',
 };
 
-/** The bottom panel, VS Code style: Problems, Output, Outbox and Terminal tabs; the active view's controls sit in the header. */
+/** The bottom panel, VS Code style: Problems, Output, Outbox, Tasks and Terminal tabs; the active view's controls sit in the header. */
 export function BottomPanel({
   projectId,
   visible,
@@ -65,6 +67,8 @@ export function BottomPanel({
     if (v === 'output') return <OutputPanel session={session} toolbar={viewToolbar(v)} />;
     if (v === 'outbox')
       return <OutboxPanel projectId={projectId} visible={visible && view === v} toolbar={viewToolbar(v)} />;
+    if (v === 'tasks')
+      return <TasksPanel projectId={projectId} visible={visible && view === v} toolbar={viewToolbar(v)} />;
     return <TerminalPanel projectId={projectId} visible={visible && view === v} toolbar={viewToolbar(v)} />;
   };
 

@@ -7,7 +7,7 @@ export type EditorTab = { kind: 'file'; path: string } | { kind: 'diff'; path: s
 export type SideView = 'explorer' | 'scm';
 
 /** The views of the bottom panel, as its tabs list them. */
-export const PANEL_VIEWS = ['problems', 'output', 'outbox', 'terminal'] as const;
+export const PANEL_VIEWS = ['problems', 'output', 'outbox', 'tasks', 'terminal'] as const;
 export type PanelView = (typeof PANEL_VIEWS)[number];
 
 /** Everything about the IDE's arrangement that survives a reload (per project, in localStorage). */

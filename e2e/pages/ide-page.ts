@@ -81,7 +81,7 @@ export class IdePage {
   }
 
   /** Shows a view of the bottom panel and returns its region. */
-  async showPanel(view: 'Problems' | 'Output' | 'Terminal'): Promise<Locator> {
+  async showPanel(view: 'Problems' | 'Output' | 'Tasks' | 'Terminal'): Promise<Locator> {
     await this.page
       .getByRole('tablist', { name: 'Panel views' })
       .getByRole('tab', { name: new RegExp(`^${view}`) })

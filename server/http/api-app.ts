@@ -14,6 +14,7 @@ import type { RegistryService } from '../registry/registry-service';
 import type { AppLoginIssuer } from '../gateway/app-login-issuer';
 import type { FileGrants } from '../farm/file-grants';
 import type { MessagingService } from '../services/messaging/messaging-service';
+import type { ProjectTasks } from '../services/tasks/project-tasks';
 import type { ApiEnv } from './api-env';
 import { requireAuth } from './auth-middleware';
 import { errorToProblem, problemResponse } from './problem';
@@ -35,6 +36,7 @@ import { linkRoutes } from './routes/link-routes';
 import type { UrlLinks } from '../services/urlfetch/url-links';
 import { publishRoutes } from './routes/publish-routes';
 import { messagingRoutes } from './routes/messaging-routes';
+import { taskRoutes } from './routes/task-routes';
 import { launcherRoutes } from './routes/launcher-routes';
 import type { LauncherService } from '../launcher/launcher-service';
 
@@ -65,6 +67,7 @@ export interface ApiDeps {
   links: Pick<UrlLinks, 'follow'>;
   /** Projects' outboxes and users' in-platform messages. */
   messaging: MessagingService;
+  projectTasks: ProjectTasks;
   /** The mobile launcher's view of a user's apps. */
   launcher: LauncherService;
   publicUrl: URL;
@@ -126,6 +129,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', appRoutes({ registry: deps.registry, maxJsonBytes }));
   api.route('/', backupRoutes({ backups: deps.backups }));
   api.route('/', messagingRoutes({ messaging: deps.messaging }));
+  api.route('/', taskRoutes({ tasks: deps.projectTasks }));
   api.route('/', launcherRoutes({ launcher: deps.launcher }));
 
   api.notFound((c) => problemResponse(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`));

@@ -100,3 +100,29 @@ export const tasksResponses = {
 
 /** A dead letter as `tasks/dead-letters` lists it. */
 export type DeadTaskDto = z.infer<typeof deadTaskSchema>;
+
+/** A task of one of a project's apps (its previews or its published app), as the IDE's Tasks view shows it. */
+export interface ProjectTaskDto {
+  id: string;
+  environment: 'preview' | 'production';
+  queue: string;
+  method: TaskMethod;
+  path: string;
+  state: 'pending' | 'running' | 'dead';
+  /** Attempts started so far. */
+  attempts: number;
+  maxAttempts: number;
+  createdAt: string;
+  /** When a pending task is due. */
+  nextRunAt?: string;
+  /** The last failed attempt's error (a dead task's is why it died). */
+  lastError?: string;
+  /** When a dead task failed for the last time. */
+  failedAt?: string;
+}
+
+/** `GET /api/v1/projects/:id/tasks`: what waits to run (soonest first) and the dead letters (newest first). */
+export interface ProjectTasksDto {
+  waiting: ProjectTaskDto[];
+  dead: ProjectTaskDto[];
+}

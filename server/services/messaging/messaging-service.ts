@@ -7,6 +7,7 @@ import type { MailVia, OutboxMailDetailDto, OutboxPageDto, UserMessagesPageDto }
 import type { ProjectService } from '../../workspace/project-service';
 import type { ServiceScope } from '../service-scope';
 import { addressProblem, checkMail, checkMessage, type MailRequest, type MessageRequest } from './mail-checks';
+import { projectScopes } from '../project-scopes';
 import { MailOutbox, type OutboxSource } from './mail-outbox';
 import type { MailTransport } from './mail-transport';
 import { sortableId } from './messaging-paging';
@@ -171,18 +172,8 @@ export class MessagingService {
     if (!found) throw notFound('No such message.');
   }
 
-  private async sourcesOf(principal: Principal, projectId: string): Promise<OutboxSource[]> {
-    const { project } = await this.deps.projects.open(principal, projectId);
-    const apps = await this.deps.db
-      .selectFrom('apps')
-      .select('id')
-      .where('project_id', '=', project.id)
-      .where('tenant_id', '=', project.tenantId)
-      .execute();
-    return [
-      { tenantId: project.tenantId, appId: project.id, environment: 'preview' },
-      ...apps.map((app) => ({ tenantId: project.tenantId, appId: app.id, environment: 'production' as const })),
-    ];
+  private sourcesOf(principal: Principal, projectId: string): Promise<OutboxSource[]> {
+    return projectScopes(this.deps, principal, projectId);
   }
 
   /** Refuses the mail over the hourly limit, saying when the next one may go. */

@@ -210,6 +210,16 @@ export class TaskStore {
     return query.orderBy('finished_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
   }
 
+  /** One scope's tasks still to run (pending or running), the soonest first. */
+  waiting(scope: TaskScope, limit: number): Promise<TaskRow[]> {
+    return this.inScope(scope)
+      .where('state', 'in', ['pending', 'running'])
+      .orderBy('next_run_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
   /** A dead task of the scope runs again from its first attempt; false when there is no such dead task. */
   async revive(scope: TaskScope, id: string, now: Date): Promise<boolean> {
     const result = await this.db
