@@ -73,7 +73,10 @@ export async function startPlatform(config: PlatformConfig, options: StartOption
   const log = options.log ?? createConsoleLogger();
   const owner = new DisposableStore({
     slowerThanMs: 2000,
-    report: (item, ms) => log.warn(`shutdown: releasing ${item} took ${ms} ms`),
+    report: (item, ms, finished) =>
+      log.warn(
+        finished ? `shutdown: releasing ${item} took ${ms} ms` : `shutdown: still releasing ${item} after ${ms} ms`,
+      ),
   });
   try {
     const db = await openDatabase(databaseLocationFrom(config.databaseUrl, config.dataDir));

@@ -15,10 +15,14 @@ export function toDisposable(release: () => void | Promise<void>): Disposable {
   };
 }
 
-/** Told of each item whose release took longer than `slowerThanMs` (to find what holds up a shutdown). */
+/**
+ * Told of each item whose release takes longer than `slowerThanMs` (to find what holds up a
+ * shutdown): once while it is still releasing (`finished` false: a release that never ends is
+ * named too), and again when it finishes.
+ */
 export interface SlowDisposeWatch {
   slowerThanMs: number;
-  report(item: string, ms: number): void;
+  report(item: string, ms: number, finished: boolean): void;
 }
 
 /** Owns several disposables and releases them in reverse order of registration. */
@@ -52,13 +56,20 @@ export class DisposableStore implements Disposable {
     const errors: unknown[] = [];
     for (const item of this.items.splice(0).reverse()) {
       const started = Date.now();
+      const watch = this.watch;
+      const stillReleasing = watch
+        ? setTimeout(() => watch.report(item.constructor.name, Date.now() - started, false), watch.slowerThanMs)
+        : undefined;
+      stillReleasing?.unref();
       try {
         await item.dispose();
       } catch (error) {
         errors.push(error);
+      } finally {
+        clearTimeout(stillReleasing);
       }
       const ms = Date.now() - started;
-      if (this.watch && ms > this.watch.slowerThanMs) this.watch.report(item.constructor.name, ms);
+      if (watch && ms > watch.slowerThanMs) watch.report(item.constructor.name, ms, true);
     }
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, 'several disposables failed');
