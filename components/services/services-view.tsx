@@ -1,11 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { useState } from 'react';
-import { TenantPicker } from '@/components/dashboard/tenant-picker';
+import { ConsolePage } from '@/components/dashboard/console-page';
 import { useTenantSession } from '@/components/dashboard/use-tenant-session';
-import { Logo } from '@/components/ui/logo';
-import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { ContractCard } from './contract-card';
 import { FetchLogPanel } from './fetch-log-panel';
 import '@/components/apps/apps.css';
@@ -18,51 +15,29 @@ export function ServicesView() {
   const canRead = session?.user.isOperator || tenant?.roles.some((role) => role === 'developer' || role === 'manager');
 
   return (
-    <div className="dash">
-      <header className="dash-header">
-        <nav aria-label="Breadcrumb" className="dash-brand apps-crumbs">
-          <Link href="/" prefetch={false} aria-label="Dashboard">
-            <Logo size={22} />
-          </Link>
-          <span aria-hidden="true">/</span>
-          <span aria-current="page">Services</span>
-        </nav>
-        <div className="dash-user">
-          <ThemeToggle />
-        </div>
-      </header>
-      <main className="dash-main">
-        {error ? (
-          <div className="alert" role="alert">
-            {error}
-          </div>
-        ) : null}
-        <TenantPicker
-          id="services-tenant-picker"
-          memberships={session?.memberships}
-          tenantId={tenantId}
-          onChoose={chooseTenant}
-        />
-        <div className="dash-section-head">
-          <h1>{tenant ? `${tenant.tenantName} · Services` : 'Services'}</h1>
-          <button type="button" className="btn btn-secondary" onClick={() => setRefreshKey((k) => k + 1)}>
-            Refresh
-          </button>
-        </div>
-        {session && tenantId && !canRead ? (
-          <p className="hint">Only the organisation’s developers and managers see its services.</p>
-        ) : null}
-        {tenantId && canRead ? (
-          <>
-            <ContractCard
-              key={`${tenantId}:${refreshKey}`}
-              tenantId={tenantId}
-              canEdit={session?.user.isOperator ?? false}
-            />
-            <FetchLogPanel tenantId={tenantId} refreshKey={refreshKey} />
-          </>
-        ) : null}
-      </main>
-    </div>
+    <ConsolePage
+      name="Services"
+      pickerId="services-tenant-picker"
+      memberships={session?.memberships}
+      tenantId={tenantId}
+      tenantName={tenant?.tenantName}
+      error={error}
+      onChooseTenant={chooseTenant}
+      onRefresh={() => setRefreshKey((k) => k + 1)}
+    >
+      {session && tenantId && !canRead ? (
+        <p className="hint">Only the organisation’s developers and managers see its services.</p>
+      ) : null}
+      {tenantId && canRead ? (
+        <>
+          <ContractCard
+            key={`${tenantId}:${refreshKey}`}
+            tenantId={tenantId}
+            canEdit={session?.user.isOperator ?? false}
+          />
+          <FetchLogPanel tenantId={tenantId} refreshKey={refreshKey} />
+        </>
+      ) : null}
+    </ConsolePage>
   );
 }
