@@ -1,10 +1,11 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { createPortal } from 'react-dom';
-import type { MailStatus, OutboxMailDetailDto, OutboxMailDto } from '@/server/protocol/messaging';
+import type { MailStatus, OutboxMailDetailDto } from '@/server/protocol/messaging';
 import { api, errorMessage } from '@/components/api/api-client';
 import { IconButton } from '@/components/ui/icon-button';
+import { PanelRefresh } from '@/components/ide/panel-refresh';
+import { usePanelData } from '@/components/ide/use-panel-data';
 import { relativeTime } from '@/components/ui/relative-time';
 import './outbox.css';
 
@@ -30,59 +31,23 @@ export default function OutboxPanel({
   /** Where the view's controls go (the panel header) while this view is shown; null otherwise. */
   toolbar: HTMLElement | null;
 }) {
-  const [mails, setMails] = useState<OutboxMailDto[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => api.outbox.list(projectId), [projectId]);
+  const { data: page, setData: setPage, loading, error, refresh, run } = usePanelData(visible, load);
   const [selected, setSelected] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      const page = await api.outbox.list(projectId);
-      setMails(page.mails);
-      setNextCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [projectId]);
-
-  useEffect(() => {
-    if (visible) void refresh();
-  }, [visible, refresh]);
+  const mails = page?.mails ?? null;
+  const nextCursor = page?.nextCursor ?? null;
 
   async function loadOlder(): Promise<void> {
     if (!nextCursor) return;
-    setLoading(true);
-    try {
-      const page = await api.outbox.list(projectId, nextCursor);
-      setMails((current) => [...(current ?? []), ...page.mails]);
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setLoading(false);
-    }
+    await run(async () => {
+      const older = await api.outbox.list(projectId, nextCursor);
+      setPage((shown) => ({ mails: [...(shown?.mails ?? []), ...older.mails], nextCursor: older.nextCursor }));
+    });
   }
-
-  const controls = (
-    <div className="outbox-toolbar">
-      <IconButton
-        icon="refresh"
-        label="Refresh"
-        title="Refresh the outbox"
-        disabled={loading}
-        onClick={() => void refresh()}
-      />
-    </div>
-  );
 
   return (
     <section aria-label="Outbox" className="outbox">
-      {toolbar ? createPortal(controls, toolbar) : null}
+      <PanelRefresh toolbar={toolbar} title="Refresh the outbox" disabled={loading} onRefresh={() => void refresh()} />
       <div className="outbox-list">
         {error ? (
           <p role="alert" className="outbox-error side-view-pad">

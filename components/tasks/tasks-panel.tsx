@@ -1,10 +1,10 @@
 'use client';
 
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
-import type { ProjectTaskDto, ProjectTasksDto } from '@/server/protocol/tasks';
-import { api, errorMessage } from '@/components/api/api-client';
-import { IconButton } from '@/components/ui/icon-button';
+import { useCallback, useState, type ReactNode } from 'react';
+import type { ProjectTaskDto } from '@/server/protocol/tasks';
+import { api } from '@/components/api/api-client';
+import { PanelRefresh } from '@/components/ide/panel-refresh';
+import { usePanelData } from '@/components/ide/use-panel-data';
 import { relativeTime } from '@/components/ui/relative-time';
 import './tasks.css';
 
@@ -23,54 +23,22 @@ export default function TasksPanel({
   /** Where the view's controls go (the panel header) while this view is shown; null otherwise. */
   toolbar: HTMLElement | null;
 }) {
-  const [tasks, setTasks] = useState<ProjectTasksDto | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => api.tasks.list(projectId), [projectId]);
+  const { data: tasks, setData: setTasks, loading, error, refresh, run } = usePanelData(visible, load);
   const [retrying, setRetrying] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setTasks(await api.tasks.list(projectId));
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [projectId]);
-
-  useEffect(() => {
-    if (visible) void refresh();
-  }, [visible, refresh]);
 
   async function retry(task: ProjectTaskDto): Promise<void> {
     setRetrying(task.id);
-    try {
+    await run(async () => {
       await api.tasks.retry(projectId, task.id);
-      await refresh();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setRetrying(null);
-    }
+      setTasks(await api.tasks.list(projectId));
+    });
+    setRetrying(null);
   }
-
-  const controls = (
-    <div className="tasks-toolbar">
-      <IconButton
-        icon="refresh"
-        label="Refresh"
-        title="Refresh the tasks"
-        disabled={loading}
-        onClick={() => void refresh()}
-      />
-    </div>
-  );
 
   return (
     <section aria-label="Tasks" className="tasks">
-      {toolbar ? createPortal(controls, toolbar) : null}
+      <PanelRefresh toolbar={toolbar} title="Refresh the tasks" disabled={loading} onRefresh={() => void refresh()} />
       {error ? (
         <p role="alert" className="tasks-error side-view-pad">
           {error}
