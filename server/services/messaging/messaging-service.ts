@@ -8,7 +8,7 @@ import type { ProjectService } from '../../workspace/project-service';
 import type { ServiceScope } from '../service-scope';
 import { addressProblem, checkMail, checkMessage, type MailRequest, type MessageRequest } from './mail-checks';
 import { projectScopes } from '../project-scopes';
-import { MailOutbox, type OutboxSource } from './mail-outbox';
+import { MailOutbox } from './mail-outbox';
 import type { MailTransport } from './mail-transport';
 import { sortableId } from './messaging-paging';
 import { UserMessages } from './user-messages';
@@ -152,12 +152,12 @@ export class MessagingService {
    * production mail. Needs a project role; others' projects are "not found".
    */
   async projectOutbox(principal: Principal, projectId: string, page: PageRequest): Promise<OutboxPageDto> {
-    return this.outbox.page(await this.sourcesOf(principal, projectId), page);
+    return this.outbox.page(await projectScopes(this.deps, principal, projectId), page);
   }
 
   /** One mail of a project's outbox, with its text and HTML. */
   async projectMail(principal: Principal, projectId: string, mailId: string): Promise<OutboxMailDetailDto> {
-    const mail = await this.outbox.get(await this.sourcesOf(principal, projectId), mailId);
+    const mail = await this.outbox.get(await projectScopes(this.deps, principal, projectId), mailId);
     if (!mail) throw notFound("No such mail in this project's outbox.");
     return mail;
   }
@@ -170,10 +170,6 @@ export class MessagingService {
   async markRead(principal: Principal, messageId: string): Promise<void> {
     const found = await this.messages.markRead(principal.userId, messageId, new Date(this.clock()).toISOString());
     if (!found) throw notFound('No such message.');
-  }
-
-  private sourcesOf(principal: Principal, projectId: string): Promise<OutboxSource[]> {
-    return projectScopes(this.deps, principal, projectId);
   }
 
   /** Refuses the mail over the hourly limit, saying when the next one may go. */
