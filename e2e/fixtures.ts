@@ -27,10 +27,25 @@ export async function saveProjectFile(page: Page, projectId: string, file: strin
   expect(saved.ok(), await saved.text()).toBe(true);
 }
 
-/** Lets the project's app call these platform services (its slipway.json `services`). */
-export async function useServices(page: Page, projectId: string, services: readonly string[]): Promise<void> {
+/**
+ * Creates a Python app from the hello template whose `app.py` is `appPy` and which may call
+ * `services`, and runs its preview. Returns the project's id.
+ */
+export async function previewPythonApp(
+  { page, dashboard, ide }: { page: Page; dashboard: DashboardPage; ide: IdePage },
+  app: { name: string; services: readonly string[]; appPy: string },
+): Promise<string> {
+  const projectId = await dashboard.createApp('Python', /hello/i, app.name);
   const manifest = JSON.parse(await readProjectFile(projectId, 'slipway.json')) as Record<string, unknown>;
-  await saveProjectFile(page, projectId, 'slipway.json', JSON.stringify({ ...manifest, services }, null, 2));
+  await saveProjectFile(
+    page,
+    projectId,
+    'slipway.json',
+    JSON.stringify({ ...manifest, services: app.services }, null, 2),
+  );
+  await saveProjectFile(page, projectId, 'app.py', app.appPy);
+  await ide.runPreview();
+  return projectId;
 }
 
 /** Calls the API as a signed-in user: logs in, then sends the CSRF token on every change. */

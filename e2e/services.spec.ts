@@ -1,4 +1,4 @@
-import { ADMIN, expect, saveProjectFile, test, useServices } from './fixtures';
+import { ADMIN, expect, previewPythonApp, test } from './fixtures';
 
 // Each request, the app tries a loopback address (always refused) and an outside site (no
 // network here: it fails, until the contract denies it and it is refused).
@@ -33,10 +33,10 @@ test('Services: the URL fetch log names the app and why a request was refused; a
   ide,
 }) => {
   await loginPage.logIn(ADMIN.email, ADMIN.password);
-  const projectId = await dashboard.createApp('Python', /hello/i, 'fetch-audit-e2e');
-  await useServices(page, projectId, ['urlfetch']);
-  await saveProjectFile(page, projectId, 'app.py', FETCHING_APP);
-  await ide.runPreview();
+  await previewPythonApp(
+    { page, dashboard, ide },
+    { name: 'fetch-audit-e2e', services: ['urlfetch'], appPy: FETCHING_APP },
+  );
   await expect(ide.preview.getByText('http://127.0.0.1/internal: ForbiddenError')).toBeVisible({ timeout: 60_000 });
   await expect(ide.preview.getByText(/www\.blocked\.example\/prices: (?!ForbiddenError)/)).toBeVisible();
 

@@ -1,4 +1,4 @@
-import { ADMIN, expect, saveProjectFile, test, useServices } from './fixtures';
+import { ADMIN, expect, previewPythonApp, test } from './fixtures';
 
 // Its page enqueues a call of /tasks/sync with one attempt. The first call fails (the worker's
 // counter starts at zero), so the task becomes a dead letter; a retry succeeds.
@@ -30,10 +30,7 @@ test('Tasks: a task that failed its attempts shows with its error, and Retry run
   ide,
 }) => {
   await loginPage.logIn(ADMIN.email, ADMIN.password);
-  const projectId = await dashboard.createApp('Python', /hello/i, 'tasks-e2e');
-  await useServices(page, projectId, ['tasks']);
-  await saveProjectFile(page, projectId, 'app.py', SYNCING_APP);
-  await ide.runPreview();
+  await previewPythonApp({ page, dashboard, ide }, { name: 'tasks-e2e', services: ['tasks'], appPy: SYNCING_APP });
   await expect(ide.preview.getByText(/Sync queued: /)).toBeVisible({ timeout: 60_000 });
 
   const panel = await ide.showPanel('Tasks');
